@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using AutoRec.Data;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using Task = Microsoft.Build.Utilities.Task;
+
+namespace AutoRec.BuildTasks;
+
+/// <summary>
+/// Converts a MovieLens release to <c>ratings.parquet</c>, <c>movies.parquet</c> and, where the release has
+/// users, <c>users.parquet</c>. Everything is read and validated before anything is written, and the files
+/// replace earlier ones together or not at all.
+/// </summary>
+public sealed class ConvertMovieLens : Task
+{
+    /// <summary>The dataset name, e.g. <c>ml-1m</c>.</summary>
+    [Required]
+    public string Dataset { get; set; } = "";
+
+    /// <summary>The folder that holds the raw files.</summary>
+    [Required]
+    public string DatasetDir { get; set; } = "";
+
+    /// <summary>Where the Parquet files go.</summary>
+    [Required]
+    public string OutputDirectory { get; set; } = "";
+
+    /// <summary>The files written.</summary>
+    [Output]
+    public ITaskItem[] WrittenFiles { get; private set; } = [];
+
+    /// <inheritdoc />
+    public override bool Execute()
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            MovieLensDataset dataset = MovieLensReader.Read(MovieLensLayout.Detect(Dataset, DatasetDir));
+            using var files = new AtomicFiles();
+            var written = new List<string>();
+            string Target(string name)
+            {
+                string path = Path.GetFullPath(Path.Combine(OutputDirectory, name));
+                written.Add(path);
+                return files.Stage(path);
+            }
+
+            ParquetTables.WriteRatings(Target("ratings.parquet"), dataset.Ratings);
+            ParquetTables.WriteMovies(Target("movies.parquet"), dataset.Movies);
+            if (dataset.Users.Count > 0)
+            {
+                ParquetTables.WriteUsers(Target("users.parquet"), dataset.Users);
+            }
+
+            files.Commit();
+            WrittenFiles = written.Select(f => (ITaskItem)new TaskItem(f)).ToArray();
+            Log.LogMessage(
+                MessageImportance.High,
+                $"AutoRec: converted {Dataset}: {dataset.Ratings.Length:N0} ratings, {dataset.Users.Count:N0} users, " +
+                $"{dataset.Movies.Count:N0} movies in {clock.Elapsed.TotalSeconds:F2} s -> {Path.GetFullPath(OutputDirectory)}");
+            return true;
+        }
+        catch (DataFormatException e)
+        {
+            Log.LogDataError(e);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Globalization;
+using AutoRec.Data;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using Task = Microsoft.Build.Utilities.Task;
+
+namespace AutoRec.BuildTasks;
+
+/// <summary>
+/// Splits <c>ratings.parquet</c> per user into train, validation and test Parquet files and writes
+/// <c>split.json</c> (seed, fractions, counts). The four files replace earlier ones together or not at all.
+/// </summary>
+public sealed class SplitRatings : Task
+{
+    /// <summary>The ratings file written by <see cref="ConvertMovieLens"/>.</summary>
+    [Required]
+    public string RatingsFile { get; set; } = "";
+
+    /// <summary>Where the split files go.</summary>
+    [Required]
+    public string OutputDirectory { get; set; } = "";
+
+    /// <summary>The split seed (an integer).</summary>
+    public string Seed { get; set; } = SplitOptions.DefaultSeed.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The share of each user's ratings held out for testing.</summary>
+    public string TestFraction { get; set; } = "0.1";
+
+    /// <summary>The share of each user's remaining ratings held out for validation.</summary>
+    public string ValidationFraction { get; set; } = "0.1";
+
+    /// <summary>The files written.</summary>
+    [Output]
+    public ITaskItem[] WrittenFiles { get; private set; } = [];
+
+    /// <inheritdoc />
+    public override bool Execute()
+    {
+        if (!long.TryParse(Seed, NumberStyles.Integer, CultureInfo.InvariantCulture, out long seed))
+        {
+            Log.LogCodedError("AR1101", null, $"SplitSeed '{Seed}' is not an integer");
+            return false;
+        }
+
+        if (!TryFraction(TestFraction, "SplitTestFraction", out double test) || !TryFraction(ValidationFraction, "SplitValidationFraction", out double validation))
+        {
+            return false;
+        }
+
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var options = new SplitOptions(seed, test, validation);
+            Rating[] ratings = ParquetTables.ReadRatings(RatingsFile);
+            RatingSplit split = RatingSplitter.Split(ratings, options);
+
+            using var files = new AtomicFiles();
+            var written = new List<string>();
+            string Target(string name)
+            {
+                string path = Path.GetFullPath(Path.Combine(OutputDirectory, name));
+                written.Add(path);
+                return files.Stage(path);
+            }
+
+            ParquetTables.WriteRatings(Target("train.parquet"), split.Train);
+            ParquetTables.WriteRatings(Target("validation.parquet"), split.Validation);
+            ParquetTables.WriteRatings(Target("test.parquet"), split.Test);
+            File.WriteAllText(Target("split.json"), SplitSummary.ToJson(options, split));
+            files.Commit();
+
+            WrittenFiles = written.Select(f => (ITaskItem)new TaskItem(f)).ToArray();
+            Log.LogMessage(
+                MessageImportance.High,
+                $"AutoRec: split {ratings.Length:N0} ratings (seed {seed}): train {split.Train.Length:N0}, " +
+                $"validation {split.Validation.Length:N0}, test {split.Test.Length:N0} in {clock.Elapsed.TotalSeconds:F2} s");
+            return true;
+        }
+        catch (DataFormatException e)
+        {
+            Log.LogDataError(e);
+            return false;
+        }
+    }
+
+    private bool TryFraction(string text, string property, out double value)
+    {
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && value >= 0 && value < 1)
+        {
+            return true;
+        }
+
+        Log.LogCodedError("AR1102", null, $"{property} '{text}' is not a number in [0, 1)");
+        return false;
+    }
+}

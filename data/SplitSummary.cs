@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AutoRec.Data;
+
+/// <summary>The contents of <c>split.json</c>: how a split was made and what it holds.</summary>
+public sealed record SplitSummary(
+    [property: JsonPropertyName("seed")] long Seed,
+    [property: JsonPropertyName("test_fraction")] double TestFraction,
+    [property: JsonPropertyName("validation_fraction")] double ValidationFraction,
+    [property: JsonPropertyName("method")] string Method,
+    [property: JsonPropertyName("counts")] SplitCounts Counts)
+{
+    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+
+    /// <summary>Describes <paramref name="split"/> made with <paramref name="options"/> as indented JSON.</summary>
+    public static string ToJson(SplitOptions options, RatingSplit split)
+    {
+        var all = split.Train.Concat(split.Validation).Concat(split.Test).ToArray();
+        var summary = new SplitSummary(
+            options.Seed, options.TestFraction, options.ValidationFraction,
+            "per-user stratified, SplitMix64 seeded by (seed, user id); every user keeps at least one train rating",
+            new SplitCounts(
+                split.Train.Length, split.Validation.Length, split.Test.Length,
+                all.Select(r => r.UserId).Distinct().Count(), all.Select(r => r.MovieId).Distinct().Count()));
+        return JsonSerializer.Serialize(summary, Options) + "\n";
+    }
+
+    /// <summary>Reads a <c>split.json</c> file.</summary>
+    public static SplitSummary Read(string path) =>
+        JsonSerializer.Deserialize<SplitSummary>(File.ReadAllText(path))
+        ?? throw new DataFormatException(DataErrorCodes.BadField, path, 0, "split.json is empty");
+}
+
+/// <summary>Row counts of a split.</summary>
+public sealed record SplitCounts(
+    [property: JsonPropertyName("train")] int Train,
+    [property: JsonPropertyName("validation")] int Validation,
+    [property: JsonPropertyName("test")] int Test,
+    [property: JsonPropertyName("users")] int Users,
+    [property: JsonPropertyName("movies")] int Movies);
