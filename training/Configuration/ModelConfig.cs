@@ -1,0 +1,212 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AutoRec.Training.Configuration;
+
+/// <summary>Which matrix the autoencoder reconstructs: a user's ratings (rows are users) or an item's.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AutoencoderKind>))]
+public enum AutoencoderKind
+{
+    /// <summary>U-AutoRec: each input is one user's ratings over all movies.</summary>
+    [JsonStringEnumMemberName("user-based")]
+    UserBased,
+
+    /// <summary>I-AutoRec: each input is one movie's ratings over all users.</summary>
+    [JsonStringEnumMemberName("item-based")]
+    ItemBased,
+}
+
+/// <summary>The value an unknown rating takes in the network's input.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DefaultRating>))]
+public enum DefaultRating
+{
+    /// <summary>0, the seed report's baseline.</summary>
+    [JsonStringEnumMemberName("zero")]
+    Zero,
+
+    /// <summary><see cref="ModelConfig.DefaultValue"/>.</summary>
+    [JsonStringEnumMemberName("constant")]
+    Constant,
+
+    /// <summary>The mean of the user's known ratings.</summary>
+    [JsonStringEnumMemberName("user-mean")]
+    UserMean,
+
+    /// <summary>The mean of the item's training ratings.</summary>
+    [JsonStringEnumMemberName("item-mean")]
+    ItemMean,
+}
+
+/// <summary>How the reconstruction error is reduced over a batch.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<LossKind>))]
+public enum LossKind
+{
+    /// <summary>Per row: squared error over observed entries divided by max(count, 1); then the mean over rows (the seed report).</summary>
+    [JsonStringEnumMemberName("masked-mse")]
+    MaskedMse,
+
+    /// <summary>The sum of squared errors over observed entries of the batch (the AutoRec paper).</summary>
+    [JsonStringEnumMemberName("masked-sse")]
+    MaskedSse,
+}
+
+/// <summary>Everything that defines a model and how it is trained. Loaded from and saved as JSON.</summary>
+public sealed record ModelConfig
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    /// <summary>A free-text name shown in logs and metadata.</summary>
+    public string Name { get; init; } = "autorec";
+
+    /// <summary>User-based or item-based.</summary>
+    public AutoencoderKind Kind { get; init; } = AutoencoderKind.ItemBased;
+
+    /// <summary>Hidden layer sizes, input side first; the middle one (index Count/2) is the latent layer.</summary>
+    public IReadOnlyList<int> Layers { get; init; } = [500];
+
+    /// <summary>Activation of every hidden layer, or one per layer in <see cref="HiddenActivations"/>.</summary>
+    public string HiddenActivation { get; init; } = "sigmoid";
+
+    /// <summary>Per-layer activations; overrides <see cref="HiddenActivation"/> when given.</summary>
+    public IReadOnlyList<string>? HiddenActivations { get; init; }
+
+    /// <summary>Activation of the output layer.</summary>
+    public string OutputActivation { get; init; } = "identity";
+
+    /// <summary>Dropout rate after the latent layer.</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>Whether decoder weights are the transposed encoder weights (needs mirror-symmetric layers).</summary>
+    public bool TiedWeights { get; init; }
+
+    /// <summary>L2 coefficient on encoder kernels (up to and including the latent layer): loss += l2 * sum(W^2).</summary>
+    public double L2Encoder { get; init; }
+
+    /// <summary>L2 coefficient on decoder kernels (after the latent layer, and the output).</summary>
+    public double L2Decoder { get; init; }
+
+    /// <summary>The value unknown ratings take in the input.</summary>
+    public DefaultRating Default { get; init; } = DefaultRating.Zero;
+
+    /// <summary>The constant for <see cref="DefaultRating.Constant"/>.</summary>
+    public double DefaultValue { get; init; } = 3;
+
+    /// <summary>Standard deviation of Gaussian noise added to the whole input while training.</summary>
+    public double GaussianNoise { get; init; }
+
+    /// <summary>Dropout rate on the whole input while training.</summary>
+    public double InputDropout { get; init; }
+
+    /// <summary>Probability of hiding each observed rating from the input while training (the loss keeps it).</summary>
+    public double MaskingNoise { get; init; }
+
+    /// <summary>Kuchaiev and Ginsburg's dense re-feeding: a second update on the model's own dense output.</summary>
+    public bool DenseRefeeding { get; init; }
+
+    /// <summary>Append one-hot side information (user gender/age/occupation; item genres) to the input.</summary>
+    public bool SideInformation { get; init; }
+
+    /// <summary>Loss reduction.</summary>
+    public LossKind Loss { get; init; } = LossKind.MaskedMse;
+
+    /// <summary>Adam's learning rate.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Rows per batch.</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>The most epochs to train.</summary>
+    public int Epochs { get; init; } = 500;
+
+    /// <summary>Stop after this many epochs without a better validation RMSE; 0 trains all epochs.</summary>
+    public int Patience { get; init; }
+
+    /// <summary>Seed of initialisation, shuffling and noise: a CPU run with the same seed repeats its metrics.</summary>
+    public long Seed { get; init; } = 42;
+
+    /// <summary>Intra-op threads for libtorch; 0 keeps libtorch's default (one per core).</summary>
+    public int Threads { get; init; }
+
+    /// <summary>The activation of hidden layer <paramref name="index"/>.</summary>
+    public string ActivationOf(int index) => HiddenActivations?[index] ?? HiddenActivation;
+
+    /// <summary>Index of the latent (middle) layer in <see cref="Layers"/>.</summary>
+    public int LatentIndex => Layers.Count / 2;
+
+    /// <summary>Parses and validates a config.</summary>
+    /// <exception cref="ConfigException">The JSON is malformed or a value is out of range.</exception>
+    public static ModelConfig Parse(string json, string source)
+    {
+        ModelConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize<ModelConfig>(json, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            int line = e.LineNumber is long l ? (int)l + 1 : 0;
+            throw new ConfigException(source, line, e.Message);
+        }
+
+        return (config ?? throw new ConfigException(source, 0, "the config is empty")).Validated(source);
+    }
+
+    /// <summary>Loads and validates a config file.</summary>
+    public static ModelConfig Load(string path) =>
+        File.Exists(path) ? Parse(File.ReadAllText(path), path) : throw new ConfigException(path, 0, "config file not found");
+
+    /// <summary>This config as indented JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions) + "\n";
+
+    private ModelConfig Validated(string source)
+    {
+        void Require(bool ok, string message)
+        {
+            if (!ok)
+            {
+                throw new ConfigException(source, 0, message);
+            }
+        }
+
+        Require(Layers.Count > 0 && Layers.All(size => size > 0), "layers must be a non-empty list of positive sizes");
+        Require(HiddenActivations is null || HiddenActivations.Count == Layers.Count, $"hidden_activations must have one entry per layer ({Layers.Count})");
+        foreach (string name in (HiddenActivations ?? [HiddenActivation]).Append(OutputActivation))
+        {
+            Require(Activations.IsKnown(name), $"unknown activation '{name}'; use one of {string.Join(", ", Activations.Names)}");
+        }
+
+        Require(Dropout is >= 0 and < 1, "dropout must be in [0, 1)");
+        Require(InputDropout is >= 0 and < 1, "input_dropout must be in [0, 1)");
+        Require(MaskingNoise is >= 0 and < 1, "masking_noise must be in [0, 1)");
+        Require(GaussianNoise >= 0, "gaussian_noise must be >= 0");
+        Require(L2Encoder >= 0 && L2Decoder >= 0, "l2_encoder and l2_decoder must be >= 0");
+        Require(LearningRate > 0, "learning_rate must be > 0");
+        Require(BatchSize > 0, "batch_size must be > 0");
+        Require(Epochs > 0, "epochs must be > 0");
+        Require(Patience >= 0, "patience must be >= 0");
+        Require(Threads >= 0, "threads must be >= 0");
+        Require(!TiedWeights || Layers.SequenceEqual(Layers.Reverse()), "tied_weights needs mirror-symmetric layers, e.g. [500] or [512, 256, 512]");
+        return this;
+    }
+}
+
+/// <summary>A config that cannot be used, located by file and line where known.</summary>
+public sealed class ConfigException(string path, int line, string reason)
+    : Exception(line > 0 ? $"{path}({line}): {reason}" : $"{path}: {reason}")
+{
+    /// <summary>The config file.</summary>
+    public string FilePath { get; } = path;
+
+    /// <summary>The 1-based line, or 0.</summary>
+    public int Line { get; } = line;
+
+    /// <summary>What is wrong.</summary>
+    public string Reason { get; } = reason;
+}

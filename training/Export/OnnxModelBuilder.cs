@@ -1,0 +1,197 @@
+using System.Runtime.InteropServices;
+using AutoRec.Training.Configuration;
+using AutoRec.Training.Model;
+using Google.Protobuf;
+using Onnx;
+
+namespace AutoRec.Training.Export;
+
+/// <summary>
+/// Writes a trained autoencoder as a self-contained ONNX model: input <c>ratings</c> float32 [batch, n] with 0
+/// for unknown (and <c>side</c> [batch, k] when the model uses side information); the graph fills the defaults,
+/// runs the dense layers (Gemm + activation, which ONNX Runtime fuses) and clips to the rating scale; output
+/// <c>predictions</c> float32 [batch, n]. Opset 17, so no runtime code of ours is needed to use it.
+/// </summary>
+public static class OnnxModelBuilder
+{
+    /// <summary>The opset: at most 21 so that ONNX Runtime still fuses Gemm with Elu and Selu.</summary>
+    public const int Opset = 17;
+
+    /// <summary>The graph's rating input.</summary>
+    public const string RatingsInput = "ratings";
+
+    /// <summary>The graph's side-information input (only when the model has side features).</summary>
+    public const string SideInput = "side";
+
+    /// <summary>The graph's output.</summary>
+    public const string PredictionsOutput = "predictions";
+
+    /// <summary>Builds the model proto.</summary>
+    public static ModelProto Build(AutoencoderWeights weights, OnnxExportSpec spec)
+    {
+        var graph = new GraphProto { Name = "autorec" };
+        int columns = weights.Layers[^1].Outputs;
+        graph.Input.Add(FloatInput(RatingsInput, columns));
+        if (spec.SideWidth > 0)
+        {
+            graph.Input.Add(FloatInput(SideInput, spec.SideWidth));
+        }
+
+        var nodes = new NodeWriter(graph);
+        string x = WriteFill(nodes, spec, columns);
+        if (spec.SideWidth > 0)
+        {
+            x = nodes.Add("Concat", [x, SideInput], "with_side", Int("axis", 1));
+        }
+
+        for (int i = 0; i < weights.Layers.Count; i++)
+        {
+            DenseLayer layer = weights.Layers[i];
+            string bias = nodes.Constant($"layer{i}.bias", layer.Bias, [layer.Outputs]);
+            string y;
+            if (layer.TiedTo is int owner)
+            {
+                // The owner's weight is [in, out] from this layer's view: y = x W_owner + b.
+                y = nodes.Add("Gemm", [x, $"layer{owner}.weight", bias], $"layer{i}.linear", Int("transB", 0));
+            }
+            else
+            {
+                string weight = nodes.Constant($"layer{i}.weight", layer.Weight, [layer.Outputs, layer.Inputs]);
+                y = nodes.Add("Gemm", [x, weight, bias], $"layer{i}.linear", Int("transB", 1));
+            }
+
+            x = WriteActivation(nodes, y, layer.Activation, $"layer{i}");
+        }
+
+        string min = nodes.Constant("rating_min", [spec.RatingMin], []);
+        string max = nodes.Constant("rating_max", [spec.RatingMax], []);
+        nodes.Add("Clip", [x, min, max], PredictionsOutput);
+        graph.Output.Add(FloatInput(PredictionsOutput, columns));
+
+        var model = new ModelProto
+        {
+            IrVersion = 8,
+            ProducerName = "AutoRec.NET",
+            ProducerVersion = typeof(OnnxModelBuilder).Assembly.GetName().Version?.ToString() ?? "",
+            Graph = graph,
+            DocString = "Autoencoder recommender: input ratings (0 = unknown), output predicted ratings clipped to the scale.",
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        foreach ((string key, string value) in spec.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        }
+
+        return model;
+    }
+
+    /// <summary>Writes the model to <paramref name="path"/> (as given: stage it for atomicity).</summary>
+    public static void Write(ModelProto model, string path)
+    {
+        using FileStream stream = File.Create(path);
+        model.WriteTo(stream);
+    }
+
+    private static string WriteFill(NodeWriter nodes, OnnxExportSpec spec, int columns)
+    {
+        if (spec.Fill == DefaultFill.Zero)
+        {
+            return RatingsInput;
+        }
+
+        string zero = nodes.Constant("zero", [0f], []);
+        string unknown = nodes.Add("Equal", [RatingsInput, zero], "unknown");
+        string fill = spec.Fill switch
+        {
+            DefaultFill.Constant => nodes.Constant("fill_constant", [spec.FillConstant], []),
+            DefaultFill.ColumnMean => nodes.Constant("column_means", spec.ColumnMeans, [1, columns]),
+            _ => WriteRowMean(nodes, spec, unknown),
+        };
+        return nodes.Add("Where", [unknown, fill, RatingsInput], "filled");
+    }
+
+    private static string WriteRowMean(NodeWriter nodes, OnnxExportSpec spec, string unknown)
+    {
+        string axes = nodes.Int64Constant("axis1", [1]);
+        string known = nodes.Add("Not", [unknown], "known");
+        string knownFloat = nodes.Add("Cast", [known], "known_float", Int("to", (long)TensorProto.Types.DataType.Float));
+        string count = nodes.Add("ReduceSum", [knownFloat, axes], "count", Int("keepdims", 1));
+        string sum = nodes.Add("ReduceSum", [RatingsInput, axes], "sum", Int("keepdims", 1));
+        string one = nodes.Constant("one", [1f], []);
+        string mean = nodes.Add("Div", [sum, nodes.Add("Max", [count, one], "count_at_least_one")], "mean");
+        string hasAny = nodes.Add("Greater", [count, nodes.Constant("zero_count", [0f], [])], "has_ratings");
+        return nodes.Add("Where", [hasAny, mean, nodes.Constant("global_mean", [spec.GlobalMean], [])], "row_mean");
+    }
+
+    private static string WriteActivation(NodeWriter nodes, string x, string activation, string prefix) => activation switch
+    {
+        "identity" => x,
+        "sigmoid" => nodes.Add("Sigmoid", [x], $"{prefix}.sigmoid"),
+        "relu" => nodes.Add("Relu", [x], $"{prefix}.relu"),
+        "tanh" => nodes.Add("Tanh", [x], $"{prefix}.tanh"),
+        "elu" => nodes.Add("Elu", [x], $"{prefix}.elu", Float("alpha", 1f)),
+        "selu" => nodes.Add("Selu", [x], $"{prefix}.selu", Float("alpha", Activations.SeluAlpha), Float("gamma", Activations.SeluGamma)),
+        "leaky_relu" => nodes.Add("LeakyRelu", [x], $"{prefix}.leaky_relu", Float("alpha", Activations.LeakyReluSlope)),
+        "swish" => nodes.Add("Mul", [x, nodes.Add("Sigmoid", [x], $"{prefix}.swish_gate")], $"{prefix}.swish"),
+        _ => throw new ArgumentException($"unknown activation '{activation}'", nameof(activation)),
+    };
+
+    private static ValueInfoProto FloatInput(string name, int width) => new()
+    {
+        Name = name,
+        Type = new TypeProto
+        {
+            TensorType = new TypeProto.Types.Tensor
+            {
+                ElemType = (int)TensorProto.Types.DataType.Float,
+                Shape = new TensorShapeProto
+                {
+                    Dim =
+                    {
+                        new TensorShapeProto.Types.Dimension { DimParam = "batch" },
+                        new TensorShapeProto.Types.Dimension { DimValue = width },
+                    },
+                },
+            },
+        },
+    };
+
+    private static AttributeProto Int(string name, long value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    private static AttributeProto Float(string name, float value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
+
+    /// <summary>Adds nodes and initializers with unique names.</summary>
+    private sealed class NodeWriter(GraphProto graph)
+    {
+        public string Add(string op, string[] inputs, string output, params AttributeProto[] attributes)
+        {
+            var node = new NodeProto { OpType = op, Name = output };
+            node.Input.AddRange(inputs);
+            node.Output.Add(output);
+            node.Attribute.AddRange(attributes);
+            graph.Node.Add(node);
+            return output;
+        }
+
+        public string Constant(string name, float[] values, long[] dims)
+        {
+            var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+            tensor.Dims.AddRange(dims);
+            // raw_data is little-endian; so is every platform .NET runs on.
+            tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan()));
+            graph.Initializer.Add(tensor);
+            return name;
+        }
+
+        public string Int64Constant(string name, long[] values)
+        {
+            var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+            tensor.Dims.Add(values.Length);
+            tensor.Int64Data.AddRange(values);
+            graph.Initializer.Add(tensor);
+            return name;
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using AutoRec.Training.Configuration;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AutoRec.Training.Model;
+
+/// <summary>
+/// The autoencoder: dense layers of the configured sizes with per-layer activations, dropout after the latent
+/// layer, and optionally a decoder tied to the encoder (decoder weights are the encoder's, transposed).
+/// Weights are Glorot-uniform initialised, biases zero, as in Keras.
+/// </summary>
+public sealed class AutoencoderNetwork : nn.Module<Tensor, Tensor>
+{
+    private readonly ModelConfig _config;
+    private readonly int[] _sizes;
+    private readonly string[] _activations;
+    private readonly int?[] _tiedTo;
+    private readonly ParameterList _weights = new();
+    private readonly ParameterList _biases = new();
+    private readonly int[] _weightSlot;
+
+    /// <summary>Creates a network for <paramref name="inputs"/> input columns (ratings plus side features) and <paramref name="outputs"/> outputs.</summary>
+    public AutoencoderNetwork(ModelConfig config, int inputs, int outputs)
+        : base("autoencoder")
+    {
+        _config = config;
+        _sizes = [inputs, .. config.Layers, outputs];
+        int layers = _sizes.Length - 1;
+        _activations = Enumerable.Range(0, layers)
+            .Select(i => i < config.Layers.Count ? config.ActivationOf(i) : config.OutputActivation).ToArray();
+        _tiedTo = new int?[layers];
+        _weightSlot = new int[layers];
+        for (int i = 0; i < layers; i++)
+        {
+            int mirror = layers - 1 - i;
+            if (config.TiedWeights && mirror < i)
+            {
+                _tiedTo[i] = mirror;
+                _weightSlot[i] = _weightSlot[mirror];
+            }
+            else
+            {
+                var weight = empty(_sizes[i + 1], _sizes[i]);
+                nn.init.xavier_uniform_(weight);
+                _weightSlot[i] = _weights.Count;
+                _weights.Add(new Parameter(weight));
+            }
+
+            _biases.Add(new Parameter(zeros(_sizes[i + 1])));
+        }
+
+        RegisterComponents();
+    }
+
+    /// <summary>Number of dense layers.</summary>
+    public int LayerCount => _sizes.Length - 1;
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        Tensor x = input;
+        for (int i = 0; i < LayerCount; i++)
+        {
+            Tensor weight = _weights[_weightSlot[i]];
+            x = nn.functional.linear(x, _tiedTo[i] is null ? weight : weight.t(), _biases[i]);
+            x = Activate(x, _activations[i]);
+            if (i == _config.LatentIndex && _config.Dropout > 0)
+            {
+                x = nn.functional.dropout(x, _config.Dropout, training);
+            }
+        }
+
+        return x;
+    }
+
+    /// <summary>The L2 penalty: l2_encoder * sum(W^2) over encoder layers plus l2_decoder * sum(W^2) over the rest.</summary>
+    public Tensor L2Penalty()
+    {
+        Tensor penalty = zeros(1);
+        for (int i = 0; i < LayerCount; i++)
+        {
+            if (_tiedTo[i] is not null)
+            {
+                continue; // counted once, with the layer that owns it
+            }
+
+            double coefficient = i <= _config.LatentIndex ? _config.L2Encoder : _config.L2Decoder;
+            if (coefficient > 0)
+            {
+                penalty = penalty + (coefficient * _weights[_weightSlot[i]].square().sum());
+            }
+        }
+
+        return penalty;
+    }
+
+    /// <summary>Copies the parameters out as plain arrays.</summary>
+    public AutoencoderWeights ToWeights()
+    {
+        var layers = new List<DenseLayer>();
+        for (int i = 0; i < LayerCount; i++)
+        {
+            Tensor weight = _weights[_weightSlot[i]];
+            float[] w = (_tiedTo[i] is null ? weight : weight.t().contiguous()).data<float>().ToArray();
+            layers.Add(new DenseLayer(_sizes[i], _sizes[i + 1], w, _biases[i].data<float>().ToArray(), _activations[i]) { TiedTo = _tiedTo[i] });
+        }
+
+        return new AutoencoderWeights(layers);
+    }
+
+    /// <summary>Applies the named activation.</summary>
+    public static Tensor Activate(Tensor x, string name) => name switch
+    {
+        "sigmoid" => sigmoid(x),
+        "identity" => x,
+        "relu" => nn.functional.relu(x),
+        "elu" => nn.functional.elu(x, 1.0),
+        "selu" => nn.functional.selu(x),
+        "leaky_relu" => nn.functional.leaky_relu(x, Activations.LeakyReluSlope),
+        "tanh" => tanh(x),
+        "swish" => x * sigmoid(x),
+        _ => throw new ArgumentException($"unknown activation '{name}'", nameof(name)),
+    };
+}

@@ -1,0 +1,11 @@
+namespace AutoRec.Training.Model;
+
+/// <summary>One dense layer's parameters: <c>y = act(x W^T + b)</c> with W of shape [Outputs, Inputs], row-major.</summary>
+public sealed record DenseLayer(int Inputs, int Outputs, float[] Weight, float[] Bias, string Activation)
+{
+    /// <summary>When not null, this layer reuses the weight of layer <see cref="TiedTo"/>, transposed.</summary>
+    public int? TiedTo { get; init; }
+}
+
+/// <summary>A trained network as plain arrays: what the ONNX exporter and reference computations need.</summary>
+public sealed record AutoencoderWeights(IReadOnlyList<DenseLayer> Layers);
