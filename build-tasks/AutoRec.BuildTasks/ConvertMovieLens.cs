@@ -53,6 +53,16 @@ public sealed class ConvertMovieLens : Task
             }
 
             files.Commit();
+
+            // A users.parquet left by an earlier conversion into this folder (say, of another DatasetDir) would be
+            // read as this dataset's users.
+            string staleUsers = Path.GetFullPath(Path.Combine(OutputDirectory, "users.parquet"));
+            if (dataset.Users.Count == 0 && File.Exists(staleUsers))
+            {
+                File.Delete(staleUsers);
+                Log.LogMessage(MessageImportance.Normal, $"AutoRec: {Dataset} has no users; deleted the earlier {staleUsers}");
+            }
+
             WrittenFiles = written.Select(f => (ITaskItem)new TaskItem(f)).ToArray();
             Log.LogMessage(
                 MessageImportance.High,

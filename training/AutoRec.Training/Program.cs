@@ -1,8 +1,8 @@
 using AutoRec.Data;
-using AutoRec.Training;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Reporting;
 using AutoRec.Training.Training;
+using AutoRec.Training;
 
 // autorec-train train --data DIR --config FILE --out DIR [--dataset NAME] [--plain]
 // autorec-train export --model DIR --data DIR

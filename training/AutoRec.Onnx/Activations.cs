@@ -1,4 +1,4 @@
-namespace AutoRec.Training.Configuration;
+namespace AutoRec.Onnx;
 
 /// <summary>The activation functions a layer may use, with their constants shared by training and export.</summary>
 public static class Activations

@@ -1,4 +1,4 @@
-namespace AutoRec.Training.Model;
+namespace AutoRec.Onnx;
 
 /// <summary>One dense layer's parameters: <c>y = act(x W^T + b)</c> with W of shape [Outputs, Inputs], row-major.</summary>
 public sealed record DenseLayer(int Inputs, int Outputs, float[] Weight, float[] Bias, string Activation)

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using AutoRec.Data;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;

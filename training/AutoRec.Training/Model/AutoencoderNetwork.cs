@@ -1,6 +1,7 @@
+using AutoRec.Onnx;
 using AutoRec.Training.Configuration;
-using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AutoRec.Training.Model;

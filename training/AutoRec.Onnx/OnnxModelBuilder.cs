@@ -1,10 +1,8 @@
 using System.Runtime.InteropServices;
-using AutoRec.Training.Configuration;
-using AutoRec.Training.Model;
 using Google.Protobuf;
 using Onnx;
 
-namespace AutoRec.Training.Export;
+namespace AutoRec.Onnx;
 
 /// <summary>
 /// Writes a trained autoencoder as a self-contained ONNX model: input <c>ratings</c> float32 [batch, n] with 0

@@ -1,6 +1,5 @@
-using AutoRec.Training.Model;
 
-namespace AutoRec.Training.Export;
+namespace AutoRec.Onnx;
 
 /// <summary>
 /// Everything the ONNX graph needs besides the layers: how unknown entries are filled, the rating scale the

@@ -1,5 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using AutoRec.Onnx;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Model;
@@ -40,7 +41,7 @@ public sealed record TrainedModelInfo(
         JsonSerializer.Deserialize<TrainedModelInfo>(File.ReadAllText(path), Options) ?? throw new InvalidDataException($"{path}: empty");
 
     /// <summary>The ONNX export spec for a model with this info and config.</summary>
-    public Export.OnnxExportSpec ExportSpec(ModelConfig config, string configJson)
+    public OnnxExportSpec ExportSpec(ModelConfig config, string configJson)
     {
         var metadata = new Dictionary<string, string>
         {
@@ -53,7 +54,7 @@ public sealed record TrainedModelInfo(
             ["autorec.config"] = configJson,
             ["autorec.side_features"] = JsonSerializer.Serialize(SideFeatures),
         };
-        return new Export.OnnxExportSpec(
+        return new OnnxExportSpec(
             InputPreparation.FillFor(config.Kind, config.Default), (float)config.DefaultValue, GlobalMean, ColumnMeans,
             RatingMin, RatingMax, SideFeatures.Count, metadata);
     }

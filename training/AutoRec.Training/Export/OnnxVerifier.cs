@@ -1,5 +1,6 @@
-using Microsoft.ML.OnnxRuntime;
+using AutoRec.Onnx;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Microsoft.ML.OnnxRuntime;
 
 namespace AutoRec.Training.Export;
 

@@ -1,24 +1,9 @@
+using AutoRec.Onnx;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using static TorchSharp.torch;
 
 namespace AutoRec.Training.Model;
-
-/// <summary>How unknown entries are filled, in terms of the matrix: nothing, a constant, the row's mean or each column's mean.</summary>
-public enum DefaultFill
-{
-    /// <summary>Unknown entries stay 0.</summary>
-    Zero,
-
-    /// <summary>A constant.</summary>
-    Constant,
-
-    /// <summary>The mean of the row's known entries (the global mean when it has none).</summary>
-    RowMean,
-
-    /// <summary>A fixed value per column (its training mean).</summary>
-    ColumnMean,
-}
 
 /// <summary>
 /// Turns a batch of raw rating rows (0 = unknown) into the network's input: training-time masking noise, the
