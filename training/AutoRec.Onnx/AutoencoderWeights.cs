@@ -3,7 +3,7 @@ namespace AutoRec.Onnx;
 /// <summary>One dense layer's parameters: <c>y = act(x W^T + b)</c> with W of shape [Outputs, Inputs], row-major.</summary>
 public sealed record DenseLayer(int Inputs, int Outputs, float[] Weight, float[] Bias, string Activation)
 {
-    /// <summary>When not null, this layer reuses the weight of layer <see cref="TiedTo"/>, transposed.</summary>
+    /// <summary>When not null, <see cref="Weight"/> is (the rating columns of) layer <see cref="TiedTo"/>'s weight, transposed.</summary>
     public int? TiedTo { get; init; }
 }
 

@@ -46,17 +46,9 @@ public static class OnnxModelBuilder
         {
             DenseLayer layer = weights.Layers[i];
             string bias = nodes.Constant($"layer{i}.bias", layer.Bias, [layer.Outputs]);
-            string y;
-            if (layer.TiedTo is int owner)
-            {
-                // The owner's weight is [in, out] from this layer's view: y = x W_owner + b.
-                y = nodes.Add("Gemm", [x, $"layer{owner}.weight", bias], $"layer{i}.linear", Int("transB", 0));
-            }
-            else
-            {
-                string weight = nodes.Constant($"layer{i}.weight", layer.Weight, [layer.Outputs, layer.Inputs]);
-                y = nodes.Add("Gemm", [x, weight, bias], $"layer{i}.linear", Int("transB", 1));
-            }
+            // Tied layers are written with their own (transposed) copy: simpler graphs, same numbers.
+            string weight = nodes.Constant($"layer{i}.weight", layer.Weight, [layer.Outputs, layer.Inputs]);
+            string y = nodes.Add("Gemm", [x, weight, bias], $"layer{i}.linear", Int("transB", 1));
 
             x = WriteActivation(nodes, y, layer.Activation, $"layer{i}");
         }

@@ -63,8 +63,7 @@ public sealed class AutoencoderNetwork : nn.Module<Tensor, Tensor>
         Tensor x = input;
         for (int i = 0; i < LayerCount; i++)
         {
-            Tensor weight = _weights[_weightSlot[i]];
-            x = nn.functional.linear(x, _tiedTo[i] is null ? weight : weight.t(), _biases[i]);
+            x = nn.functional.linear(x, WeightOf(i), _biases[i]);
             x = Activate(x, _activations[i]);
             if (i == _config.LatentIndex && _config.Dropout > 0)
             {
@@ -102,12 +101,26 @@ public sealed class AutoencoderNetwork : nn.Module<Tensor, Tensor>
         var layers = new List<DenseLayer>();
         for (int i = 0; i < LayerCount; i++)
         {
-            Tensor weight = _weights[_weightSlot[i]];
-            float[] w = (_tiedTo[i] is null ? weight : weight.t().contiguous()).data<float>().ToArray();
+            float[] w = WeightOf(i).contiguous().data<float>().ToArray();
             layers.Add(new DenseLayer(_sizes[i], _sizes[i + 1], w, _biases[i].data<float>().ToArray(), _activations[i]) { TiedTo = _tiedTo[i] });
         }
 
         return new AutoencoderWeights(layers);
+    }
+
+    /// <summary>
+    /// Layer <paramref name="i"/>'s [out, in] weight. A tied layer uses its mirror's weight transposed; when side
+    /// features widen the input, the output layer ties to the rating columns of the first layer only.
+    /// </summary>
+    private Tensor WeightOf(int i)
+    {
+        Tensor weight = _weights[_weightSlot[i]];
+        if (_tiedTo[i] is null)
+        {
+            return weight;
+        }
+
+        return weight.narrow(1, 0, _sizes[i + 1]).t();
     }
 
     /// <summary>Applies the named activation.</summary>

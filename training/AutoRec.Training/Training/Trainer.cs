@@ -150,7 +150,7 @@ public sealed class Trainer
             Tensor known = ratings.ne(0).to_type(ScalarType.Float32);
 
             Tensor output = network.forward(inputs.Prepare(ratings, sideRows, training: true));
-            Tensor loss = ReconstructionLoss(output, ratings, known) + network.L2Penalty();
+            Tensor loss = MaskedLoss.Compute(output, ratings, known, _config.Loss) + network.L2Penalty();
             Step(optimizer, loss, epoch);
             totalLoss += loss.item<float>();
             batches++;
@@ -162,7 +162,7 @@ public sealed class Trainer
                 Tensor refed = output.detach();
                 Tensor input = sideRows is null ? refed : cat([refed, sideRows], 1);
                 Tensor second = network.forward(input);
-                Tensor refeedLoss = ReconstructionLoss(second, refed, ones_like(refed)) + network.L2Penalty();
+                Tensor refeedLoss = MaskedLoss.Compute(second, refed, ones_like(refed), _config.Loss) + network.L2Penalty();
                 Step(optimizer, refeedLoss, epoch);
             }
         }
@@ -181,16 +181,6 @@ public sealed class Trainer
         optimizer.zero_grad();
         loss.backward();
         optimizer.step();
-    }
-
-    private Tensor ReconstructionLoss(Tensor output, Tensor target, Tensor known)
-    {
-        Tensor squared = (output - target).square() * known;
-        return _config.Loss switch
-        {
-            LossKind.MaskedSse => squared.sum(),
-            _ => (squared.sum(1) / known.sum(1).clamp_min(1)).mean(),
-        };
     }
 
     private static float[][] SnapshotParameters(AutoencoderNetwork network) =>

@@ -1,0 +1,80 @@
+using AutoRec.Data;
+using AutoRec.Training.Reporting;
+
+namespace AutoRec.Training.Tests;
+
+public sealed class CommandTests
+{
+    [Fact]
+    public void Train_then_export_writes_every_model_file()
+    {
+        using var temp = new TempDirectory();
+        string data = WriteSplit(temp);
+        string config = temp.File("config.json");
+        File.WriteAllText(config, SyntheticRatings.Config().ToJson());
+        string model = Path.Combine(temp.Path, "model");
+
+        var progress = new RecordingProgress();
+        RunMetrics metrics = Commands.Train(data, config, model, "tiny", progress);
+        Assert.Equal(5, progress.Epochs.Count);
+        Assert.InRange(metrics.TestRmse, 0.1, 3);
+        Assert.InRange(metrics.BestEpoch, 1, 5);
+        foreach (string name in new[] { "config.json", "network.json", "weights.bin", "history.csv", "learning-curve.png", "metrics.json" })
+        {
+            Assert.True(File.Exists(Path.Combine(model, name)), name);
+        }
+
+        Assert.Equal(6, File.ReadAllLines(Path.Combine(model, "history.csv")).Length);
+        Assert.Equal(metrics.TestRmse, RunMetrics.Read(Path.Combine(model, "metrics.json")).TestRmse);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(model, "learning-curve.png")).Take(4).ToArray());
+
+        float difference = Commands.Export(model, data, progress);
+        Assert.InRange(difference, 0f, Commands.Tolerance);
+        Assert.True(File.Exists(Path.Combine(model, "model.onnx")));
+        Assert.Empty(Directory.GetFiles(model, "*.tmp"));
+    }
+
+    [Fact]
+    public void The_command_line_reports_a_bad_config_in_canonical_form()
+    {
+        using var temp = new TempDirectory();
+        string data = WriteSplit(temp);
+        string config = temp.File("config.json");
+        File.WriteAllText(config, "{\n  \"dropout\": 2\n}");
+        var error = new StringWriter();
+        TextWriter previous = Console.Error;
+        Console.SetError(error);
+        int exit;
+        try
+        {
+            exit = CommandLine.Run(["train", "--data", data, "--config", config, "--out", temp.File("m"), "--plain"]);
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith($"{config}: error AR2001: dropout must be in [0, 1)", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Export_without_a_trained_model_names_the_missing_file()
+    {
+        using var temp = new TempDirectory();
+        var error = Assert.Throws<DataFormatException>(() => Commands.Export(temp.Path, temp.Path, new RecordingProgress()));
+        Assert.Equal("AR2102", error.Code);
+        Assert.EndsWith("config.json", error.FilePath, StringComparison.Ordinal);
+    }
+
+    private static string WriteSplit(TempDirectory temp)
+    {
+        RatingSplit split = RatingSplitter.Split(SyntheticRatings.Generate(), new SplitOptions(3));
+        string dir = Path.Combine(temp.Path, "data");
+        Directory.CreateDirectory(dir);
+        ParquetTables.WriteRatings(Path.Combine(dir, "train.parquet"), split.Train);
+        ParquetTables.WriteRatings(Path.Combine(dir, "validation.parquet"), split.Validation);
+        ParquetTables.WriteRatings(Path.Combine(dir, "test.parquet"), split.Test);
+        return dir;
+    }
+}

@@ -1,0 +1,122 @@
+using AutoRec.Onnx;
+using AutoRec.Training.Configuration;
+using AutoRec.Training.Data;
+using AutoRec.Training.Export;
+using AutoRec.Training.Model;
+using Onnx;
+
+namespace AutoRec.Training.Tests;
+
+public sealed class ExportTests
+{
+    public static TheoryData<string, DefaultRating> ActivationsAndDefaults()
+    {
+        var data = new TheoryData<string, DefaultRating>();
+        foreach (string activation in Activations.Names)
+        {
+            foreach (DefaultRating rating in Enum.GetValues<DefaultRating>())
+            {
+                data.Add(activation, rating);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ActivationsAndDefaults))]
+    public void Onnx_runtime_matches_torchsharp_for_every_activation_and_default(string activation, DefaultRating rating)
+    {
+        ModelConfig config = SyntheticRatings.Config() with
+        {
+            Layers = [6, 4, 6],
+            HiddenActivation = activation,
+            OutputActivation = activation,
+            Default = rating,
+            DefaultValue = 2.5,
+            Dropout = 0.5,
+        };
+        float difference = ExportAndCompare(config, SyntheticRatings.Data());
+        Assert.InRange(difference, 0f, 1e-5f);
+    }
+
+    [Fact]
+    public void Tied_item_based_model_with_side_features_exports_exactly()
+    {
+        var movies = Enumerable.Range(0, 30).Select(j => new AutoRec.Data.Movie((j * 3) + 2, $"m{j}", j % 2 == 0 ? "Drama|War" : "Comedy")).ToArray();
+        TrainingData data = SyntheticRatings.Data(AutoencoderKind.ItemBased, SideFeatures.ForMovies(movies));
+        ModelConfig config = SyntheticRatings.Config(AutoencoderKind.ItemBased) with
+        {
+            Layers = [5],
+            TiedWeights = true,
+            SideInformation = true,
+            Default = DefaultRating.ItemMean,
+        };
+        float difference = ExportAndCompare(config, data);
+        Assert.InRange(difference, 0f, 1e-5f);
+    }
+
+    [Fact]
+    public void Exported_model_carries_its_metadata_and_opset()
+    {
+        using var temp = new TempDirectory();
+        TrainingData data = SyntheticRatings.Data();
+        ModelConfig config = SyntheticRatings.Config();
+        var network = new AutoencoderNetwork(config, data.ColumnCount, data.ColumnCount);
+        string path = temp.File("m.onnx");
+        OnnxModelBuilder.Write(OnnxModelBuilder.Build(network.ToWeights(), TrainedModelInfo.From("tiny", data).ExportSpec(config, config.ToJson())), path);
+
+        ModelProto model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+        var metadata = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal("user-based", metadata["autorec.kind"]);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(data.ColumnIds), metadata["autorec.input_ids"]);
+        Assert.Equal(metadata["autorec.input_ids"], metadata["autorec.output_ids"]);
+        Assert.Equal("1", metadata["autorec.rating_min"]);
+        Assert.Equal("5", metadata["autorec.rating_max"]);
+        Assert.Equal("tiny", metadata["autorec.dataset"]);
+        Assert.Contains("\"layers\"", metadata["autorec.config"], StringComparison.Ordinal);
+        Assert.Equal(17, model.OpsetImport.Single().Version);
+        Assert.Equal("batch", model.Graph.Input[0].Type.TensorType.Shape.Dim[0].DimParam);
+        Assert.Equal(data.ColumnCount, model.Graph.Input[0].Type.TensorType.Shape.Dim[1].DimValue);
+        Assert.Equal("predictions", model.Graph.Output.Single().Name);
+    }
+
+    [Fact]
+    public void Predictions_are_clipped_to_the_rating_scale()
+    {
+        using var temp = new TempDirectory();
+        TrainingData data = SyntheticRatings.Data();
+        ModelConfig config = SyntheticRatings.Config();
+        var network = new AutoencoderNetwork(config, data.ColumnCount, data.ColumnCount);
+        AutoencoderWeights weights = network.ToWeights();
+        // Push the output bias far outside the scale both ways.
+        float[] bias = weights.Layers[^1].Bias;
+        for (int i = 0; i < bias.Length; i++)
+        {
+            bias[i] = i % 2 == 0 ? 100f : -100f;
+        }
+
+        string path = temp.File("m.onnx");
+        OnnxModelBuilder.Write(OnnxModelBuilder.Build(weights, TrainedModelInfo.From("tiny", data).ExportSpec(config, "{}")), path);
+        float[] output = OnnxVerifier.Run(path, data.Train.AsSpan(0, data.ColumnCount).ToArray(), 1, data.ColumnCount, null, 0);
+        Assert.All(output.Where((_, i) => i % 2 == 0), v => Assert.Equal(5f, v));
+        Assert.All(output.Where((_, i) => i % 2 == 1), v => Assert.Equal(1f, v));
+    }
+
+    private static float ExportAndCompare(ModelConfig config, TrainingData data)
+    {
+        using var temp = new TempDirectory();
+        var network = new AutoencoderNetwork(config, data.ColumnCount + (data.Side?.Width ?? 0), data.ColumnCount);
+        int rows = Math.Min(16, data.RowCount);
+        float[] ratings = data.Train.AsSpan(0, rows * data.ColumnCount).ToArray();
+        // Include a row with no ratings at all: the row-mean default must fall back to the global mean.
+        Array.Clear(ratings, 0, data.ColumnCount);
+        float[]? side = data.Side?.Rows.AsSpan(0, rows * data.Side.Width).ToArray();
+        float[] expected = Commands.TorchPredictions(network, config, data, ratings, side, rows);
+
+        string path = temp.File("m.onnx");
+        OnnxModelBuilder.Write(OnnxModelBuilder.Build(network.ToWeights(), TrainedModelInfo.From("tiny", data).ExportSpec(config, "{}")), path);
+        float[] actual = OnnxVerifier.Run(path, ratings, rows, data.ColumnCount, side, data.Side?.Width ?? 0);
+        return OnnxVerifier.MaxAbsDifference(expected, actual);
+    }
+}

@@ -1,0 +1,123 @@
+using AutoRec.Training.Configuration;
+using AutoRec.Training.Data;
+using AutoRec.Training.Training;
+
+namespace AutoRec.Training.Tests;
+
+public sealed class TrainerTests
+{
+    [Fact]
+    public void Same_seed_repeats_metrics_exactly_and_another_seed_does_not()
+    {
+        TrainingData data = SyntheticRatings.Data();
+        ModelConfig config = SyntheticRatings.Config() with { Dropout = 0.3, MaskingNoise = 0.2 };
+        TrainingOutcome first = new Trainer(config, data, new RecordingProgress(), null).Run();
+        TrainingOutcome second = new Trainer(config, data, new RecordingProgress(), null).Run();
+        TrainingOutcome other = new Trainer(config with { Seed = 8 }, data, new RecordingProgress(), null).Run();
+
+        Assert.Equal(first.History.Select(h => h.ValidationRmse), second.History.Select(h => h.ValidationRmse));
+        Assert.Equal(first.Test, second.Test);
+        Assert.NotEqual(first.History.Select(h => h.ValidationRmse), other.History.Select(h => h.ValidationRmse));
+    }
+
+    [Fact]
+    public void Training_lowers_the_training_error()
+    {
+        TrainingData data = SyntheticRatings.Data();
+        TrainingOutcome outcome = new Trainer(SyntheticRatings.Config() with { Epochs = 30 }, data, new RecordingProgress(), null).Run();
+        Assert.True(outcome.History[^1].TrainRmse < outcome.History[0].TrainRmse - 0.1, $"{outcome.History[0].TrainRmse} -> {outcome.History[^1].TrainRmse}");
+    }
+
+    [Fact]
+    public void A_diverging_run_fails_with_a_clear_error()
+    {
+        TrainingData data = SyntheticRatings.Data();
+        ModelConfig config = SyntheticRatings.Config() with
+        {
+            LearningRate = 1e12, Loss = LossKind.MaskedSse, HiddenActivation = "identity", Epochs = 50,
+        };
+        var error = Assert.Throws<TrainingDivergedException>(() => new Trainer(config, data, new RecordingProgress(), null).Run());
+        Assert.Contains("diverged", error.Message, StringComparison.Ordinal);
+        Assert.InRange(error.Epoch, 1, 50);
+    }
+
+    [Fact]
+    public void Early_stopping_restores_the_best_epoch()
+    {
+        TrainingData data = SyntheticRatings.Data();
+        ModelConfig config = SyntheticRatings.Config() with { Epochs = 200, Patience = 3, LearningRate = 0.05, Layers = [64], HiddenActivation = "relu" };
+        TrainingOutcome outcome = new Trainer(config, data, new RecordingProgress(), null).Run();
+        Assert.True(outcome.StoppedEarly);
+        Assert.Equal(outcome.BestEpoch + 3, outcome.History.Count);
+        Assert.Equal(outcome.History.Min(h => h.ValidationRmse), outcome.History[outcome.BestEpoch - 1].ValidationRmse);
+        Assert.Equal(outcome.History[outcome.BestEpoch - 1].ValidationRmse, outcome.Validation.Global, 10);
+    }
+
+    [Fact]
+    public void A_resumed_run_continues_exactly_where_it_stopped()
+    {
+        using var straightDir = new TempDirectory();
+        using var resumedDir = new TempDirectory();
+        TrainingData data = SyntheticRatings.Data();
+        ModelConfig config = SyntheticRatings.Config() with { Epochs = 6, Dropout = 0.2 };
+
+        TrainingOutcome straight = new Trainer(config, data, new RecordingProgress(), straightDir.Path).Run();
+
+        using var cancel = new CancellationTokenSource();
+        var interrupted = new RecordingProgress(cancel, cancelEpoch: 3);
+        Assert.Throws<OperationCanceledException>(() => new Trainer(config, data, interrupted, resumedDir.Path).Run(cancel.Token));
+        Assert.Equal(3, interrupted.Epochs.Count);
+
+        var resumedProgress = new RecordingProgress();
+        TrainingOutcome resumed = new Trainer(config, data, resumedProgress, resumedDir.Path).Run();
+        Assert.Equal(new[] { 4, 5, 6 }, resumedProgress.Epochs.Select(e => e.Epoch));
+        Assert.Contains(resumedProgress.Messages, m => m.Contains("resuming", StringComparison.Ordinal));
+        Assert.Equal(straight.History.Select(h => h.ValidationRmse), resumed.History.Select(h => h.ValidationRmse));
+        Assert.Equal(straight.Test, resumed.Test);
+    }
+
+    [Fact]
+    public void A_checkpoint_of_another_config_is_not_resumed()
+    {
+        using var dir = new TempDirectory();
+        TrainingData data = SyntheticRatings.Data();
+        _ = new Trainer(SyntheticRatings.Config() with { Epochs = 2 }, data, new RecordingProgress(), dir.Path).Run();
+        var progress = new RecordingProgress();
+        _ = new Trainer(SyntheticRatings.Config() with { Epochs = 3, LearningRate = 0.02 }, data, progress, dir.Path).Run();
+        Assert.Equal(new[] { 1, 2, 3 }, progress.Epochs.Select(e => e.Epoch));
+    }
+
+    [Theory]
+    [InlineData(nameof(ModelConfig.DenseRefeeding))]
+    [InlineData(nameof(ModelConfig.GaussianNoise))]
+    [InlineData(nameof(ModelConfig.InputDropout))]
+    [InlineData(nameof(ModelConfig.MaskingNoise))]
+    [InlineData(nameof(ModelConfig.Dropout))]
+    public void Each_training_option_changes_the_result(string option)
+    {
+        TrainingData data = SyntheticRatings.Data();
+        ModelConfig baseline = SyntheticRatings.Config() with { Epochs = 3 };
+        ModelConfig changed = option switch
+        {
+            nameof(ModelConfig.DenseRefeeding) => baseline with { DenseRefeeding = true },
+            nameof(ModelConfig.GaussianNoise) => baseline with { GaussianNoise = 0.3 },
+            nameof(ModelConfig.InputDropout) => baseline with { InputDropout = 0.3 },
+            nameof(ModelConfig.MaskingNoise) => baseline with { MaskingNoise = 0.3 },
+            _ => baseline with { Dropout = 0.3 },
+        };
+        double a = new Trainer(baseline, data, new RecordingProgress(), null).Run().History[^1].TrainRmse;
+        double b = new Trainer(changed, data, new RecordingProgress(), null).Run().History[^1].TrainRmse;
+        Assert.NotEqual(a, b);
+    }
+
+    [Fact]
+    public void Item_based_models_with_side_information_train()
+    {
+        var movies = Enumerable.Range(0, 30).Select(j => new AutoRec.Data.Movie((j * 3) + 2, $"m{j}", j % 3 == 0 ? "Drama" : "Comedy|Crime")).ToArray();
+        TrainingData data = SyntheticRatings.Data(AutoencoderKind.ItemBased, SideFeatures.ForMovies(movies));
+        var trainer = new Trainer(SyntheticRatings.Config(AutoencoderKind.ItemBased) with { SideInformation = true }, data, new RecordingProgress(), null);
+        Assert.Equal(data.ColumnCount + 3, trainer.InputWidth);
+        TrainingOutcome outcome = trainer.Run();
+        Assert.True(double.IsFinite(outcome.Test.Global));
+    }
+}
