@@ -99,7 +99,7 @@ public sealed record MovieLensLayout(
 
     // ml-1m has whole stars and users; ml-10m has half stars and no users.dat.
     private static RatingScale ScaleOf(string dataset, bool hasUsers) =>
-        HalfStarDatasets.Contains(dataset.ToLowerInvariant()) || (dataset != "ml-1m" && !hasUsers)
+        HalfStarDatasets.Contains(dataset.ToLowerInvariant()) || (!string.Equals(dataset, "ml-1m", StringComparison.OrdinalIgnoreCase) && !hasUsers)
             ? RatingScale.HalfStars
             : RatingScale.WholeStars;
 }

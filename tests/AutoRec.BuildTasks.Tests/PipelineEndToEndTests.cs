@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Xunit.Abstractions;
+
+namespace AutoRec.BuildTasks.Tests;
+
+/// <summary>
+/// Runs the real MSBuild pipeline (build-tasks/Pipeline, data stage only) as a child <c>dotnet build</c> on a tiny
+/// ml-1m style dataset: outputs, incremental skips, a seed change, and a located error that keeps old outputs.
+/// </summary>
+public sealed class PipelineEndToEndTests : IDisposable
+{
+    private static readonly string[] DataFiles =
+        ["ratings.parquet", "users.parquet", "movies.parquet", "train.parquet", "validation.parquet", "test.parquet", "split.json"];
+
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
+
+    private readonly ITestOutputHelper _output;
+    private readonly TempDir _dir = new();
+
+    public PipelineEndToEndTests(ITestOutputHelper output) => _output = output;
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    [Trait("Category", "EndToEnd")]
+    public void DataStageRunsSkipsRerunsAndFailsCleanly()
+    {
+        string raw = _dir.PathOf("tiny");
+        string outDir = _dir.PathOf("out");
+        string dataDir = Path.Combine(outDir, "data");
+        string ratings = Path.Combine(raw, "ratings.dat");
+        TinyDataset.Write(raw);
+
+        // 1. First run: converts and splits.
+        (int code, string log) = Build(raw, outDir);
+        Assert.True(code == 0, $"first build failed ({code}):\n{log}");
+        foreach (string file in DataFiles)
+        {
+            Assert.True(File.Exists(Path.Combine(dataDir, file)), $"{file} was not written:\n{log}");
+        }
+
+        Assert.Contains("AutoRec: converted tiny", log, StringComparison.Ordinal);
+        Assert.Equal(TinyDataset.Users * TinyDataset.RatingsPerUser, AutoRec.Data.ParquetTables.ReadRatings(Path.Combine(dataDir, "ratings.parquet")).Length);
+        Dictionary<string, (byte[] Bytes, DateTime Time)> first = Snapshot(dataDir);
+
+        // 2. The same build again: both stages are skipped and nothing is touched.
+        (code, log) = Build(raw, outDir);
+        Assert.True(code == 0, $"second build failed ({code}):\n{log}");
+        Assert.Contains("convert is up to date, skipped", log, StringComparison.Ordinal);
+        Assert.Contains("split is up to date, skipped", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("AutoRec: converted", log, StringComparison.Ordinal);
+        AssertSame(first, Snapshot(dataDir), timestamps: true);
+
+        // 3. Another seed: the split reruns, the conversion does not.
+        (code, log) = Build(raw, outDir, "-p:SplitSeed=7");
+        Assert.True(code == 0, $"build with SplitSeed=7 failed ({code}):\n{log}");
+        Assert.Contains("convert is up to date, skipped", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("split is up to date", log, StringComparison.Ordinal);
+        Assert.Contains("AutoRec: split 200 ratings (seed 7)", log, StringComparison.Ordinal);
+        using (JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dataDir, "split.json"))))
+        {
+            Assert.Equal(7, json.RootElement.GetProperty("seed").GetInt64());
+        }
+
+        Dictionary<string, (byte[] Bytes, DateTime Time)> reseeded = Snapshot(dataDir);
+        AssertSame(first.Where(f => !IsSplitOutput(f.Key)).ToDictionary(), reseeded, timestamps: true); // converted files untouched
+
+        Assert.False(first["test.parquet"].Bytes.AsSpan().SequenceEqual(reseeded["test.parquet"].Bytes), "seed 7 gave the same test set");
+
+        // 4. A duplicate (user, movie) pair on line 57: a located AR1005, a failed build, and the old files kept.
+        TinyDataset.Write(raw, TinyDataset.WithDuplicate(57, 12));
+        (code, log) = Build(raw, outDir, "-p:SplitSeed=7");
+        Assert.True(code != 0, $"the build of a corrupt dataset succeeded:\n{log}");
+        Assert.Contains($"{ratings}(57): error AR1005: ", log, StringComparison.Ordinal);
+        Assert.Contains("first on line 12", log, StringComparison.Ordinal);
+        AssertSame(reseeded, Snapshot(dataDir), timestamps: true);
+        Assert.Empty(Directory.GetFiles(outDir, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    private static bool IsSplitOutput(string file) => file is "train.parquet" or "validation.parquet" or "test.parquet" or "split.json";
+
+    private static Dictionary<string, (byte[] Bytes, DateTime Time)> Snapshot(string dir) =>
+        DataFiles.ToDictionary(f => f, f => (File.ReadAllBytes(Path.Combine(dir, f)), File.GetLastWriteTimeUtc(Path.Combine(dir, f))));
+
+    private static void AssertSame(
+        Dictionary<string, (byte[] Bytes, DateTime Time)> expected, Dictionary<string, (byte[] Bytes, DateTime Time)> actual, bool timestamps)
+    {
+        foreach ((string file, (byte[] bytes, DateTime time)) in expected)
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(actual[file].Bytes), $"{file} changed");
+            if (timestamps)
+            {
+                Assert.True(time == actual[file].Time, $"{file} was rewritten ({time:O} -> {actual[file].Time:O})");
+            }
+        }
+    }
+
+    private (int ExitCode, string Log) Build(string datasetDir, string outputDir, params string[] extra)
+    {
+        string root = RepositoryRoot();
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet")
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in (string[])
+        [
+            "build", Path.Combine(root, "build-tasks", "Pipeline", "AutoRec.Pipeline.csproj"),
+            "-nodeReuse:false", "-p:UseSharedCompilation=false", "-m:1", "-tl:off", "-v:minimal",
+            "-p:Dataset=tiny", $"-p:DatasetDir={datasetDir}", $"-p:PipelineOutputDir={outputDir}", "-p:StopAfter=data",
+            .. extra,
+        ])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The test host runs inside `dotnet test`: don't let its MSBuild settings leak into the child build.
+        foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["MSBUILDTERMINALLOGGER"] = "off";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+
+        var log = new StringBuilder();
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => Append(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
+        var clock = Stopwatch.StartNew();
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(BuildTimeout))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            Assert.Fail($"dotnet build did not finish in {BuildTimeout}:\n{Text(log)}");
+        }
+
+        process.WaitForExit(); // drains the output
+        string text = Text(log);
+        _output.WriteLine($"$ dotnet {string.Join(' ', start.ArgumentList)}  ({clock.Elapsed.TotalSeconds:F1} s, exit {process.ExitCode})\n{text}");
+        return (process.ExitCode, text);
+    }
+
+    private static void Append(StringBuilder log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (log)
+        {
+            log.AppendLine(line);
+        }
+    }
+
+    private static string Text(StringBuilder log)
+    {
+        lock (log)
+        {
+            return log.ToString();
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Pipeline.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"Pipeline.sln not found above {AppContext.BaseDirectory}");
+    }
+}
