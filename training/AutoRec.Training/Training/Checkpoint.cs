@@ -11,7 +11,7 @@ namespace AutoRec.Training.Training;
 
 /// <summary>
 /// The files from which an interrupted run resumes: network and optimizer state, the best parameters so far and
-/// the trainer's state. A checkpoint only resumes a run with the same config and data (its fingerprint); each
+/// the trainer's state. A checkpoint only resumes a run with the same config, data and training code (its fingerprint); each
 /// file is written to a temporary name and renamed, state.json last, so a crash mid-save leaves the previous
 /// checkpoint usable.
 /// </summary>
@@ -81,7 +81,9 @@ public sealed class Checkpoint
 
     private static string Fingerprint(ModelConfig config, TrainingData data)
     {
-        var text = new StringBuilder(config.ToJson());
+        // The training code's identity too (deterministic builds keep it while the code is unchanged): a fixed
+        // trainer must not resume a run of the old one.
+        var text = new StringBuilder(config.ToJson()).Append(typeof(Checkpoint).Assembly.ManifestModule.ModuleVersionId);
         text.Append(data.Kind).Append('|').Append(data.RowCount).Append('|').Append(data.ColumnCount).Append('|')
             .Append(data.TrainRatings.Length).Append('|').Append(data.Validation.Length).Append('|').Append(data.Test.Length);
         double checksum = 0;

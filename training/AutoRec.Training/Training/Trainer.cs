@@ -25,6 +25,7 @@ public sealed class TrainingDivergedException(int epoch, string detail)
 /// Trains an <see cref="AutoencoderNetwork"/> with Adam on the masked reconstruction loss, evaluates on
 /// validation after every epoch, keeps the best epoch, stops early after <see cref="ModelConfig.Patience"/>
 /// epochs without improvement, and checkpoints every epoch so an interrupted run resumes where it stopped.
+/// Seeds libtorch's process-wide generator: run one trainer at a time per process.
 /// </summary>
 public sealed class Trainer
 {

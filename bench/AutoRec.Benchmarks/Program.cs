@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project bench/AutoRec.Benchmarks -- --filter '*DataBenchmarks*'
+BenchmarkSwitcher.FromAssembly(typeof(AutoRec.Benchmarks.DataBenchmarks).Assembly).Run(args);
