@@ -59,6 +59,19 @@ public static class Commands
         return metrics;
     }
 
+    /// <summary>
+    /// Trains <paramref name="epochs"/> epochs without checkpoints or early stopping and reports seconds and
+    /// memory per epoch (the training benchmark).
+    /// </summary>
+    public static void Bench(string dataDir, string configPath, int epochs, TextWriter output)
+    {
+        ModelConfig config = ModelConfig.Load(configPath) with { Epochs = epochs, Patience = 0 };
+        TrainingData data = TrainingData.Load(dataDir, config);
+        var progress = new BenchProgress(output);
+        progress.Message($"{config.Name}: {config.Kind} [{string.Join(", ", config.Layers)}] on {data.RowCount:N0} x {data.ColumnCount:N0}, {epochs} epochs, {Environment.ProcessorCount} cores");
+        _ = new Trainer(config, data, progress, checkpointDir: null).Run();
+    }
+
     /// <summary>Exports the model in <paramref name="modelDir"/> to ONNX and checks it against TorchSharp.</summary>
     /// <exception cref="ExportMismatchException">ONNX Runtime and TorchSharp disagree by more than <see cref="Tolerance"/>.</exception>
     public static float Export(string modelDir, string dataDir, IProgressSink progress)

@@ -6,6 +6,7 @@ using AutoRec.Training;
 
 // autorec-train train --data DIR --config FILE --out DIR [--dataset NAME] [--plain]
 // autorec-train export --model DIR --data DIR
+// autorec-train bench --data DIR --config FILE [--epochs N]
 // Errors are printed as `file(line): error CODE: message` (or `error CODE: message`) so that the MSBuild task
 // and any IDE can locate them; the exit code is 1.
 return CommandLine.Run(args);
@@ -16,6 +17,7 @@ internal static class CommandLine
         usage:
           autorec-train train  --data DIR --config FILE --out DIR [--dataset NAME] [--plain]
           autorec-train export --model DIR --data DIR
+          autorec-train bench  --data DIR --config FILE [--epochs N]
         """;
 
     public static int Run(string[] args)
@@ -46,6 +48,13 @@ internal static class CommandLine
                         LiveProgress.Run(progress => Commands.Train(data, config, output, dataset, progress));
                     }
 
+                    return 0;
+                case "bench":
+                    string epochs = options.GetValueOrDefault("epochs") ?? "10";
+                    Commands.Bench(
+                        Required(options, "data"), Required(options, "config"),
+                        int.TryParse(epochs, System.Globalization.CultureInfo.InvariantCulture, out int n) && n > 1 ? n : throw new UsageException($"--epochs '{epochs}' must be an integer > 1"),
+                        Console.Out);
                     return 0;
                 case "export":
                     Commands.Export(Required(options, "model"), Required(options, "data"), new PlainProgress(Console.Out));

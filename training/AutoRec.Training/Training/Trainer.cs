@@ -79,6 +79,7 @@ public sealed class Trainer
             random.manual_seed(unchecked((_config.Seed * 1_000_003) + epoch));
             double loss = TrainEpoch(network, optimizer, inputs, train, side, epoch);
             Predict(network, inputs, train, side, predictions);
+            NativeHeap.Trim();
             RmseMetrics trainRmse = RmseMetrics.Compute(predictions, _data.ColumnCount, _data.TrainRatings, _data.Scale);
             RmseMetrics validation = RmseMetrics.Compute(predictions, _data.ColumnCount, _data.Validation, _data.Scale);
             if (!double.IsFinite(trainRmse.Global))
@@ -95,7 +96,7 @@ public sealed class Trainer
             {
                 state.BestValidationRmse = validation.Count == 0 ? double.NaN : validation.Global;
                 state.BestEpoch = epoch;
-                state.BestWeights = SnapshotParameters(network);
+                state.BestWeights = SnapshotParameters(network, state.BestWeights);
             }
 
             state.StoppedEarly = _config.Patience > 0 && epoch - state.BestEpoch >= _config.Patience;
@@ -131,7 +132,8 @@ public sealed class Trainer
             int length = Math.Min(EvaluationBatch, _data.RowCount - start);
             Tensor rows = train.narrow(0, start, length);
             Tensor output = network.forward(inputs.Prepare(rows, side?.narrow(0, start, length), training: false));
-            output.data<float>().CopyTo(destination.AsSpan(start * _data.ColumnCount, length * _data.ColumnCount));
+            using TorchSharp.Utils.TensorAccessor<float> values = output.data<float>();
+            values.CopyTo(destination.AsSpan(start * _data.ColumnCount, length * _data.ColumnCount));
         }
     }
 
@@ -184,8 +186,24 @@ public sealed class Trainer
         optimizer.step();
     }
 
-    private static float[][] SnapshotParameters(AutoencoderNetwork network) =>
-        network.parameters().Select(p => p.data<float>().ToArray()).ToArray();
+    // Reuses the previous snapshot's arrays: a fresh copy per improvement would be large-object garbage.
+    private static float[][] SnapshotParameters(AutoencoderNetwork network, float[][]? reuse)
+    {
+        var parameters = network.parameters().ToArray();
+        float[][] snapshot = reuse?.Length == parameters.Length ? reuse : new float[parameters.Length][];
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            using TorchSharp.Utils.TensorAccessor<float> values = parameters[i].data<float>();
+            if (snapshot[i]?.Length != (int)values.Count)
+            {
+                snapshot[i] = new float[values.Count];
+            }
+
+            values.CopyTo(snapshot[i]);
+        }
+
+        return snapshot;
+    }
 
     private static void RestoreParameters(AutoencoderNetwork network, float[][] values)
     {
