@@ -1,0 +1,72 @@
+using AutoRec.Onnx;
+
+namespace AutoRec.Inference.Tests;
+
+/// <summary>
+/// The forward pass written out in plain C#, as training's InputPreparation and AutoencoderNetwork compute it:
+/// fill unknown entries, append side features, dense layers with their activations, clip to the scale.
+/// </summary>
+internal static class ReferenceNetwork
+{
+    public static float[] Forward(AutoencoderWeights weights, OnnxExportSpec spec, float[] ratings, float[] side)
+    {
+        double[] x = [.. Fill(spec, ratings), .. side.Select(v => (double)v)];
+        for (int l = 0; l < weights.Layers.Count; l++)
+        {
+            DenseLayer layer = weights.Layers[l];
+            var y = new double[layer.Outputs];
+            for (int o = 0; o < layer.Outputs; o++)
+            {
+                double sum = layer.Bias[o];
+                for (int i = 0; i < layer.Inputs; i++)
+                {
+                    sum += x[i] * WeightAt(weights, layer, o, i);
+                }
+
+                y[o] = Activate(sum, layer.Activation);
+            }
+
+            x = y;
+        }
+
+        return x.Select(v => (float)Math.Clamp(v, spec.RatingMin, spec.RatingMax)).ToArray();
+    }
+
+    private static double WeightAt(AutoencoderWeights weights, DenseLayer layer, int output, int input)
+    {
+        if (layer.TiedTo is int owner)
+        {
+            // The owner's weight is [owner.Outputs, owner.Inputs] = [layer.Inputs, layer.Outputs]: used transposed.
+            DenseLayer tied = weights.Layers[owner];
+            return tied.Weight[(input * tied.Inputs) + output];
+        }
+
+        return layer.Weight[(output * layer.Inputs) + input];
+    }
+
+    private static double[] Fill(OnnxExportSpec spec, float[] ratings)
+    {
+        int known = ratings.Count(v => v != 0);
+        double rowMean = known > 0 ? ratings.Sum(v => (double)v) / known : spec.GlobalMean;
+        return ratings.Select((v, i) => v != 0 ? v : spec.Fill switch
+        {
+            DefaultFill.Zero => 0,
+            DefaultFill.Constant => spec.FillConstant,
+            DefaultFill.RowMean => rowMean,
+            _ => spec.ColumnMeans[i],
+        }).ToArray();
+    }
+
+    private static double Activate(double x, string name) => name switch
+    {
+        "identity" => x,
+        "sigmoid" => 1 / (1 + Math.Exp(-x)),
+        "relu" => Math.Max(0, x),
+        "elu" => x > 0 ? x : Math.Exp(x) - 1,
+        "selu" => Activations.SeluGamma * (x > 0 ? x : Activations.SeluAlpha * (Math.Exp(x) - 1)),
+        "leaky_relu" => x > 0 ? x : Activations.LeakyReluSlope * x,
+        "tanh" => Math.Tanh(x),
+        "swish" => x / (1 + Math.Exp(-x)),
+        _ => throw new ArgumentException($"unknown activation '{name}'", nameof(name)),
+    };
+}
