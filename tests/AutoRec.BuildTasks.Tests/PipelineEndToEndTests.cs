@@ -79,6 +79,55 @@ public sealed class PipelineEndToEndTests : IDisposable
         Assert.Empty(Directory.GetFiles(outDir, "*.tmp", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    [Trait("Category", "EndToEnd")]
+    public void WholePipelineTrainsExportsValidatesAndGates()
+    {
+        string raw = _dir.PathOf("tiny");
+        string outDir = _dir.PathOf("out");
+        string modelDir = Path.Combine(outDir, "model");
+        string config = _dir.PathOf("tiny-config.json");
+        TinyDataset.Write(raw);
+        File.WriteAllText(config, """
+            { "name": "tiny", "kind": "user-based", "layers": [8], "hidden_activation": "elu", "default": "user-mean",
+              "learning_rate": 0.01, "batch_size": 8, "epochs": 5, "threads": 1, "seed": 3 }
+            """);
+
+        // 1. Every stage runs; a generous gate passes.
+        (int code, string log) = BuildStages(raw, outDir, "validate", $"-p:ModelConfig={config}", "-p:MaxTestRmse=4");
+        Assert.True(code == 0, $"pipeline build failed ({code}):\n{log}");
+        foreach (string file in new[] { "model.onnx", "metrics.json", "history.csv", "learning-curve.png", "validation.json", "export.json" })
+        {
+            Assert.True(File.Exists(Path.Combine(modelDir, file)), $"{file} was not written:\n{log}");
+        }
+
+        Assert.Contains("ONNX Runtime matches TorchSharp", log, StringComparison.Ordinal);
+        using (JsonDocument metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(modelDir, "metrics.json"))))
+        using (JsonDocument validation = JsonDocument.Parse(File.ReadAllText(Path.Combine(modelDir, "validation.json"))))
+        {
+            double trained = metrics.RootElement.GetProperty("test_rmse").GetDouble();
+            double validated = validation.RootElement.GetProperty("test_rmse").GetDouble();
+            Assert.InRange(Math.Abs(trained - validated), 0, 1e-4);
+        }
+
+        // 2. Nothing changed: every stage says it is skipped.
+        (code, log) = BuildStages(raw, outDir, "validate", $"-p:ModelConfig={config}", "-p:MaxTestRmse=4");
+        Assert.True(code == 0, $"second build failed ({code}):\n{log}");
+        foreach (string stage in new[] { "convert", "split", "train", "export", "validate" })
+        {
+            Assert.Contains($"AutoRec: {stage} is up to date, skipped", log, StringComparison.Ordinal);
+        }
+
+        // 3. A gate the model cannot meet fails the build with AR3101; only the validation reruns, and it keeps failing.
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            (code, log) = BuildStages(raw, outDir, "validate", $"-p:ModelConfig={config}", "-p:MaxTestRmse=0.01");
+            Assert.True(code != 0, $"a model above MaxTestRmse passed the gate:\n{log}");
+            Assert.Contains("error AR3101: test RMSE", log, StringComparison.Ordinal);
+            Assert.Contains("AutoRec: train is up to date, skipped", log, StringComparison.Ordinal);
+        }
+    }
+
     private static bool IsSplitOutput(string file) => file is "train.parquet" or "validation.parquet" or "test.parquet" or "split.json";
 
     private static Dictionary<string, (byte[] Bytes, DateTime Time)> Snapshot(string dir) =>
@@ -97,7 +146,10 @@ public sealed class PipelineEndToEndTests : IDisposable
         }
     }
 
-    private (int ExitCode, string Log) Build(string datasetDir, string outputDir, params string[] extra)
+    private (int ExitCode, string Log) Build(string datasetDir, string outputDir, params string[] extra) =>
+        BuildStages(datasetDir, outputDir, "data", extra);
+
+    private (int ExitCode, string Log) BuildStages(string datasetDir, string outputDir, string stopAfter, params string[] extra)
     {
         string root = RepositoryRoot();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet")
@@ -111,7 +163,7 @@ public sealed class PipelineEndToEndTests : IDisposable
         [
             "build", Path.Combine(root, "build-tasks", "Pipeline", "AutoRec.Pipeline.csproj"),
             "-nodeReuse:false", "-p:UseSharedCompilation=false", "-m:1", "-tl:off", "-v:minimal",
-            "-p:Dataset=tiny", $"-p:DatasetDir={datasetDir}", $"-p:PipelineOutputDir={outputDir}", "-p:StopAfter=data",
+            "-p:Dataset=tiny", $"-p:DatasetDir={datasetDir}", $"-p:PipelineOutputDir={outputDir}", $"-p:StopAfter={stopAfter}",
             .. extra,
         ])
         {
