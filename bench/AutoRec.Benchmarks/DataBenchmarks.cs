@@ -8,7 +8,6 @@ namespace AutoRec.Benchmarks;
 /// .dat files, write three Parquet files) and SplitRatings (read ratings.parquet, split, write three files).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 10)]
 public class DataBenchmarks
 {
     private string _source = "";

@@ -1,4 +1,24 @@
+using AutoRec.Benchmarks;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
-// dotnet run -c Release --project bench/AutoRec.Benchmarks -- --filter '*DataBenchmarks*'
-BenchmarkSwitcher.FromAssembly(typeof(AutoRec.Benchmarks.DataBenchmarks).Assembly).Run(args);
+// autorec-bench data                               BenchmarkDotNet: ConvertMovieLens and SplitRatings on ML-1M
+// autorec-bench inference --model DIR --data DIR   latency percentiles and throughput, ONNX Runtime vs TorchSharp
+if (args.Length > 0 && args[0] == "inference")
+{
+    return InferenceBench.Run(args[1..], Console.Out);
+}
+
+if (args.Length > 0 && args[0] == "data")
+{
+    // In process: the benchmarks need no separate build, and BenchmarkDotNet's generated project would not carry
+    // this project's RuntimeIdentifier and native libraries.
+    IConfig config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(2).WithIterationCount(10));
+    BenchmarkRunner.Run<DataBenchmarks>(config, args[1..]);
+    return 0;
+}
+
+Console.Error.WriteLine("usage: autorec-bench data | autorec-bench inference --model DIR --data DIR [--calls N]");
+return 2;

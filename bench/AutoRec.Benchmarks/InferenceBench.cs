@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Globalization;
+using AutoRec.Data;
+using AutoRec.Inference;
+using AutoRec.Training;
+using AutoRec.Training.Configuration;
+using AutoRec.Training.Data;
+using AutoRec.Training.Model;
+using static TorchSharp.torch;
+
+namespace AutoRec.Benchmarks;
+
+/// <summary>
+/// Serving speed of an exported model: one-row latency (p50/p99) and batch throughput through the inference
+/// library, top-10 latency, and TorchSharp's forward pass on the same rows for comparison. A latency
+/// distribution needs every call's time, which BenchmarkDotNet does not report, hence a plain harness.
+/// </summary>
+internal static class InferenceBench
+{
+    public static int Run(string[] args, TextWriter output)
+    {
+        string modelDir = Option(args, "--model") ?? "artifacts/ml-1m/model";
+        string dataDir = Option(args, "--data") ?? "artifacts/ml-1m/data";
+        int calls = int.Parse(Option(args, "--calls") ?? "5000", CultureInfo.InvariantCulture);
+        var files = new ModelFiles(modelDir);
+        ModelConfig config = ModelConfig.Load(files.Config);
+        TrainingData data = TrainingData.Load(dataDir, config);
+        Rating[] train = ParquetTables.ReadRatings(Path.Combine(dataDir, "train.parquet"));
+        output.WriteLine($"# {config.Name} ({config.Kind}, [{string.Join(", ", config.Layers)}]) on {data.RowCount:N0} rows x {data.ColumnCount:N0} columns; {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd}");
+
+        // Rows as an app has them: known ratings by id.
+        var rows = new Dictionary<int, float>[data.RowCount];
+        for (int r = 0; r < data.RowCount; r++)
+        {
+            rows[r] = [];
+        }
+
+        foreach (HeldOutRating rating in data.TrainRatings)
+        {
+            rows[rating.Row][data.ColumnIds[rating.Column]] = rating.Value;
+        }
+
+        foreach (int threads in new[] { 1, 2 })
+        {
+            using RecommenderModel model = RecommenderModel.Open(files.Onnx, new RecommenderOptions { IntraOpThreads = threads });
+            var destination = new float[model.OutputWidth];
+            Latency single = Measure(calls, i => model.PredictInto(rows[i % rows.Length], destination));
+            output.WriteLine($"onnxruntime intra-op threads {threads}: one row     {single}");
+
+            double rowsPerSecond = Throughput(data, (input, result) => model.PredictDense(input, result));
+            output.WriteLine($"onnxruntime intra-op threads {threads}: batches of 256  {rowsPerSecond:N0} rows/s");
+
+            if (model.Kind == ModelKind.UserBased)
+            {
+                Latency top = Measure(calls, i => model.Recommend(rows[i % rows.Length], 10));
+                output.WriteLine($"onnxruntime intra-op threads {threads}: top-10 for one user  {top}");
+            }
+            else
+            {
+                var clock = Stopwatch.StartNew();
+                ItemBasedPredictions table = ItemBasedPredictions.FromRatings(model, train);
+                double precompute = clock.Elapsed.TotalSeconds;
+                int[] users = [.. table.UserIds];
+                Latency top = Measure(calls, i => table.Recommend(users[i % users.Length], 10));
+                output.WriteLine($"onnxruntime intra-op threads {threads}: top-10 for one user  {top} (from predictions precomputed in {precompute:F2} s)");
+            }
+        }
+
+        TorchComparison(config, data, files, calls, output);
+        return 0;
+    }
+
+    private static void TorchComparison(ModelConfig config, TrainingData data, ModelFiles files, int calls, TextWriter output)
+    {
+        TrainedModelInfo info = TrainedModelInfo.Read(files.Network);
+        var network = new AutoencoderNetwork(config, info.InputWidth, info.ColumnIds.Length);
+        network.load(files.Weights);
+        network.eval();
+        var inputs = new InputPreparation(config, data);
+        using var noGrad = no_grad();
+        foreach (int threads in new[] { 1, 2 })
+        {
+            set_num_threads(threads);
+            var destination = new float[data.ColumnCount];
+            Latency single = Measure(calls / 5, i =>
+            {
+                using var scope = NewDisposeScope();
+                int row = i % data.RowCount;
+                Tensor x = from_array(data.Train.AsSpan(row * data.ColumnCount, data.ColumnCount).ToArray()).reshape(1, data.ColumnCount);
+                Tensor y = network.forward(inputs.Prepare(x, null, training: false)).clamp(data.Scale.Min, data.Scale.Max);
+                using var values = y.data<float>();
+                values.CopyTo(destination);
+            });
+            output.WriteLine($"torchsharp threads {threads}: one row     {single}");
+            double rowsPerSecond = Throughput(data, (input, result) =>
+            {
+                using var scope = NewDisposeScope();
+                int count = input.Length / data.ColumnCount;
+                Tensor x = from_array(input.ToArray()).reshape(count, data.ColumnCount);
+                Tensor y = network.forward(inputs.Prepare(x, null, training: false)).clamp(data.Scale.Min, data.Scale.Max);
+                using var values = y.data<float>();
+                values.CopyTo(result);
+            });
+            output.WriteLine($"torchsharp threads {threads}: batches of 256  {rowsPerSecond:N0} rows/s");
+        }
+    }
+
+    private delegate void BatchRunner(ReadOnlySpan<float> input, Span<float> output);
+
+    private static double Throughput(TrainingData data, BatchRunner run)
+    {
+        const int Batch = 256;
+        int batches = data.RowCount / Batch;
+        var result = new float[Batch * data.ColumnCount];
+        for (int b = 0; b < Math.Min(batches, 3); b++)
+        {
+            run(data.Train.AsSpan(b * Batch * data.ColumnCount, Batch * data.ColumnCount), result); // warm-up
+        }
+
+        var clock = Stopwatch.StartNew();
+        int done = 0;
+        for (int pass = 0; pass < 3; pass++)
+        {
+            for (int b = 0; b < batches; b++)
+            {
+                run(data.Train.AsSpan(b * Batch * data.ColumnCount, Batch * data.ColumnCount), result);
+                done += Batch;
+            }
+        }
+
+        return done / clock.Elapsed.TotalSeconds;
+    }
+
+    private static Latency Measure(int calls, Action<int> call)
+    {
+        for (int i = 0; i < Math.Min(500, calls); i++)
+        {
+            call(i);
+        }
+
+        var times = new double[calls];
+        for (int i = 0; i < calls; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            call(i);
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        Array.Sort(times);
+        return new Latency(times[calls / 2], times[(int)(calls * 0.99)], times.Average());
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private readonly record struct Latency(double P50, double P99, double Mean)
+    {
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"p50 {P50:F3} ms, p99 {P99:F3} ms, mean {Mean:F3} ms");
+    }
+}
