@@ -69,7 +69,7 @@ public static class RunReport
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel("RMSE (global, clipped)");
-        plot.ShowLegend();
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         plot.SavePng(path, 900, 540);
     }
 
