@@ -2,12 +2,15 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using AutoRec.Data;
+using AutoRec.Onnx;
 
 namespace AutoRec.Inference.Tests;
 
 /// <summary>
-/// examples/node/top10.js prints the same top 10 as this library. Needs node and npm: without them the test
-/// passes trivially on a developer machine, but fails in CI (CI set), where the example must be checked.
+/// examples/node/top10.js prints the same top 10 as this library, and examples/node/evaluate.js the same test
+/// RMSE as <see cref="ModelEvaluator"/>. Needs node and npm: without them the tests pass trivially on a
+/// developer machine, but fail in CI (CI set), where the examples must be checked.
 /// </summary>
 public sealed partial class NodeExampleTests : IDisposable
 {
@@ -70,6 +73,98 @@ public sealed partial class NodeExampleTests : IDisposable
         (int scaleExit, _, string scaleError) = Run(node, example, "top10.js", user.Path, "--ratings", "7:9");
         Assert.Equal(1, scaleExit);
         Assert.Contains("off the scale", scaleError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ModelKind.UserBased, DefaultFill.RowMean)]
+    [InlineData(ModelKind.ItemBased, DefaultFill.ColumnMean)]
+    public void NodeEvaluateEqualsModelEvaluator(ModelKind kind, DefaultFill fill)
+    {
+        string? node = FindOnPath("node");
+        string? npm = FindOnPath("npm");
+        if (node is null || npm is null)
+        {
+            Assert.False(InCi(), "CI is set but node or npm is not on PATH: install Node.js so the example is checked");
+            return;
+        }
+
+        string example = Path.Combine(RepoRoot(), "examples", "node");
+        EnsureDependencies(npm, example);
+
+        // 300 rows, more than evaluate.js's batch of 256; 12 columns with unsorted ids.
+        bool userBased = kind == ModelKind.UserBased;
+        int[] columns = [41, 3, 77, 12, 5, 60, 29, 8, 93, 17, 50, 2];
+        int[] rowIds = Enumerable.Range(1, 300).Select(i => i * 3).ToArray();
+        TestModel written = TestModels.Write(
+            _dir.Root, new ModelSpec { Kind = kind, Ids = columns, Fill = fill, Hidden = [6], HiddenActivation = "tanh", Seed = 5 }, $"{kind}.onnx");
+        var random = new Random(17);
+        Rating[] all = rowIds.SelectMany(row => columns.Select(column => (row, column)))
+            .Where(_ => random.Next(3) == 0)
+            .Select(c => Cell(c.row, c.column, random.Next(2, 11) / 2f))
+            .ToArray();
+        Rating[] train = all.Where((_, i) => i % 4 != 0).ToArray();
+        Rating[] test =
+        [
+            .. all.Where((_, i) => i % 4 == 0),
+            Cell(5000, columns[0], 4f), // a row without training ratings: predicted from the model's default
+            Cell(5000, 9999, 3f), // a column the model does not know: skipped
+            Cell(rowIds[0], 8888, 2f), // skipped
+        ];
+        string trainPath = _dir.PathOf($"{kind}-train.parquet");
+        string testPath = _dir.PathOf($"{kind}-test.parquet");
+        ParquetTables.WriteRatings(trainPath, train);
+        ParquetTables.WriteRatings(testPath, test);
+
+        (int exit, string output, string error) = Run(node, example, "evaluate.js", written.Path, trainPath, testPath);
+
+        Assert.True(exit == 0, $"evaluate.js exited with {exit}: {error}");
+        using JsonDocument printed = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+        JsonElement result = printed.RootElement;
+        using RecommenderModel model = written.Open();
+        RmseResult expected = ModelEvaluator.Evaluate(model, trainPath, testPath);
+        Assert.Equal(2, expected.Skipped);
+        Assert.Equal(expected.Global, result.GetProperty("test_rmse").GetDouble(), 1e-5);
+        Assert.Equal(expected.UserMean, result.GetProperty("test_rmse_user_mean").GetDouble(), 1e-5);
+        Assert.Equal(expected.Count, result.GetProperty("test_ratings").GetInt32());
+        Assert.Equal(expected.Skipped, result.GetProperty("skipped").GetInt32());
+        Assert.Equal(userBased ? "user-based" : "item-based", result.GetProperty("kind").GetString());
+
+        Rating Cell(int row, int column, float value) => userBased ? new Rating(row, column, value, 0) : new Rating(column, row, value, 0);
+    }
+
+    [Fact]
+    public void NodeEvaluateExplainsSideFeaturesAndForeignData()
+    {
+        string? node = FindOnPath("node");
+        string? npm = FindOnPath("npm");
+        if (node is null || npm is null)
+        {
+            Assert.False(InCi(), "CI is set but node or npm is not on PATH: install Node.js so the example is checked");
+            return;
+        }
+
+        string example = Path.Combine(RepoRoot(), "examples", "node");
+        EnsureDependencies(npm, example);
+        TestModel side = TestModels.Write(_dir.Root, new ModelSpec { SideWidth = 2 }, "side.onnx");
+        TestModel user = TestModels.Write(_dir.Root, new ModelSpec(), "user.onnx");
+        string train = _dir.PathOf("train.parquet");
+        string foreign = _dir.PathOf("foreign.parquet");
+        string test = _dir.PathOf("test.parquet");
+        ParquetTables.WriteRatings(train, [new Rating(1, 7, 4f, 0)]);
+        ParquetTables.WriteRatings(foreign, [new Rating(1, 555, 4f, 0)]);
+        ParquetTables.WriteRatings(test, [new Rating(1, 55, 3f, 0)]);
+
+        (int sideExit, _, string sideError) = Run(node, example, "evaluate.js", side.Path, train, test);
+        Assert.Equal(2, sideExit);
+        Assert.Contains("side features", sideError, StringComparison.Ordinal);
+
+        (int foreignExit, _, string foreignError) = Run(node, example, "evaluate.js", user.Path, foreign, test);
+        Assert.Equal(1, foreignExit);
+        Assert.Contains("movie 555", foreignError, StringComparison.Ordinal);
+
+        (int missingExit, _, string missingError) = Run(node, example, "evaluate.js", user.Path, train, _dir.PathOf("none.parquet"));
+        Assert.Equal(1, missingExit);
+        Assert.Contains("not found", missingError, StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"^\s*(\d+)\s+(-?\d+)\s+([0-9.]+)\s*$", RegexOptions.Multiline)]
