@@ -91,10 +91,10 @@ public sealed partial class NodeExampleTests : IDisposable
         string example = Path.Combine(RepoRoot(), "examples", "node");
         EnsureDependencies(npm, example);
 
-        // 300 rows, more than evaluate.js's batch of 256; 12 columns with unsorted ids.
+        // Test ratings in more rows than evaluate.js's batch of 256; 12 columns with unsorted ids.
         bool userBased = kind == ModelKind.UserBased;
         int[] columns = [41, 3, 77, 12, 5, 60, 29, 8, 93, 17, 50, 2];
-        int[] rowIds = Enumerable.Range(1, 300).Select(i => i * 3).ToArray();
+        int[] rowIds = Enumerable.Range(1, 600).Select(i => i * 3).ToArray();
         TestModel written = TestModels.Write(
             _dir.Root, new ModelSpec { Kind = kind, Ids = columns, Fill = fill, Hidden = [6], HiddenActivation = "tanh", Seed = 5 }, $"{kind}.onnx");
         var random = new Random(17);
@@ -110,6 +110,7 @@ public sealed partial class NodeExampleTests : IDisposable
             Cell(5000, 9999, 3f), // a column the model does not know: skipped
             Cell(rowIds[0], 8888, 2f), // skipped
         ];
+        Assert.True(test.Select(r => userBased ? r.UserId : r.MovieId).Distinct().Count() > 256 * 1.5, "the test ratings should span two batches");
         string trainPath = _dir.PathOf($"{kind}-train.parquet");
         string testPath = _dir.PathOf($"{kind}-test.parquet");
         ParquetTables.WriteRatings(trainPath, train);
@@ -133,7 +134,7 @@ public sealed partial class NodeExampleTests : IDisposable
     }
 
     [Fact]
-    public void NodeEvaluateExplainsSideFeaturesAndForeignData()
+    public void NodeEvaluateExplainsSideFeaturesForeignDataAndEmptyTests()
     {
         string? node = FindOnPath("node");
         string? npm = FindOnPath("npm");
@@ -150,9 +151,11 @@ public sealed partial class NodeExampleTests : IDisposable
         string train = _dir.PathOf("train.parquet");
         string foreign = _dir.PathOf("foreign.parquet");
         string test = _dir.PathOf("test.parquet");
+        string empty = _dir.PathOf("empty.parquet");
         ParquetTables.WriteRatings(train, [new Rating(1, 7, 4f, 0)]);
         ParquetTables.WriteRatings(foreign, [new Rating(1, 555, 4f, 0)]);
         ParquetTables.WriteRatings(test, [new Rating(1, 55, 3f, 0)]);
+        ParquetTables.WriteRatings(empty, []);
 
         (int sideExit, _, string sideError) = Run(node, example, "evaluate.js", side.Path, train, test);
         Assert.Equal(2, sideExit);
@@ -165,6 +168,14 @@ public sealed partial class NodeExampleTests : IDisposable
         (int missingExit, _, string missingError) = Run(node, example, "evaluate.js", user.Path, train, _dir.PathOf("none.parquet"));
         Assert.Equal(1, missingExit);
         Assert.Contains("not found", missingError, StringComparison.Ordinal);
+
+        // Nothing to score: both RMSEs null (ModelEvaluator's NaN), exit 0.
+        (int emptyExit, string emptyOutput, string emptyError) = Run(node, example, "evaluate.js", user.Path, train, empty);
+        Assert.True(emptyExit == 0, $"evaluate.js exited with {emptyExit}: {emptyError}");
+        using JsonDocument printed = JsonDocument.Parse(emptyOutput.Trim());
+        Assert.Equal(JsonValueKind.Null, printed.RootElement.GetProperty("test_rmse").ValueKind);
+        Assert.Equal(JsonValueKind.Null, printed.RootElement.GetProperty("test_rmse_user_mean").ValueKind);
+        Assert.Equal(0, printed.RootElement.GetProperty("test_ratings").GetInt32());
     }
 
     [GeneratedRegex(@"^\s*(\d+)\s+(-?\d+)\s+([0-9.]+)\s*$", RegexOptions.Multiline)]
