@@ -126,6 +126,15 @@ public sealed class PipelineEndToEndTests : IDisposable
             Assert.Contains("error AR3101: test RMSE", log, StringComparison.Ordinal);
             Assert.Contains("AutoRec: train is up to date, skipped", log, StringComparison.Ordinal);
         }
+
+        // 4. A bad config: the trainer's located error becomes an MSBuild error with its code, and the model stays.
+        string badConfig = _dir.PathOf("bad-config.json");
+        File.WriteAllText(badConfig, "{\n  \"kind\": \"user-based\",\n  \"dropout\": 2\n}");
+        byte[] model = File.ReadAllBytes(Path.Combine(modelDir, "model.onnx"));
+        (code, log) = BuildStages(raw, outDir, "validate", $"-p:ModelConfig={badConfig}", "-p:MaxTestRmse=4");
+        Assert.True(code != 0, $"a bad config trained:\n{log}");
+        Assert.Contains($"{badConfig} : error AR2001: dropout must be in [0, 1)", log, StringComparison.Ordinal);
+        Assert.Equal(model, File.ReadAllBytes(Path.Combine(modelDir, "model.onnx")));
     }
 
     private static bool IsSplitOutput(string file) => file is "train.parquet" or "validation.parquet" or "test.parquet" or "split.json";
