@@ -15,28 +15,9 @@
 'use strict';
 
 const fs = require('fs');
-const ort = require('onnxruntime-node');
-const protobuf = require('protobufjs');
+const { fail, readMetadata, openSession, takesSideFeatures, readRatings, indexOf, buildRows, runRows } = require('./autorec');
 
-const BATCH_SIZE = 256;
 const USAGE = 'usage: node evaluate.js MODEL.onnx TRAIN.parquet TEST.parquet';
-
-// Just the part of onnx.proto we read; protobufjs skips every other field (the graph included) unparsed.
-const onnx = protobuf.Root.fromJSON({
-  nested: {
-    StringStringEntryProto: {
-      fields: { key: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } },
-    },
-    ModelProto: {
-      fields: { metadataProps: { rule: 'repeated', type: 'StringStringEntryProto', id: 14 } },
-    },
-  },
-});
-
-function fail(message, code = 1) {
-  console.error(`error: ${message}`);
-  process.exit(code);
-}
 
 function parseArgs(argv) {
   if (argv.includes('-h') || argv.includes('--help')) {
@@ -51,54 +32,12 @@ function parseArgs(argv) {
   return { model, train, test };
 }
 
-// metadata_props of the ONNX file (onnxruntime-node does not expose custom metadata).
-function readMetadata(path) {
-  const model = onnx.lookupType('ModelProto').decode(fs.readFileSync(path));
-  const props = Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value]));
-  for (const key of ['autorec.kind', 'autorec.input_ids', 'autorec.output_ids', 'autorec.rating_min', 'autorec.rating_max']) {
-    if (!(key in props)) fail(`${path} is not an AutoRec model: metadata '${key}' is missing`);
-  }
-  const kind = props['autorec.kind'];
-  if (kind !== 'user-based' && kind !== 'item-based') fail(`${path}: unknown autorec.kind '${kind}'`);
-  return {
-    kind,
-    inputIds: JSON.parse(props['autorec.input_ids']),
-    outputIds: JSON.parse(props['autorec.output_ids']),
-    ratingMin: Number(props['autorec.rating_min']),
-    ratingMax: Number(props['autorec.rating_max']),
-    sideFeatures: JSON.parse(props['autorec.side_features'] ?? '[]'),
-  };
-}
-
-// A ratings Parquet file (user_id int32, movie_id int32, rating float32, ...) as three typed arrays.
-async function readRatings(hyparquet, path) {
-  const file = await hyparquet.asyncBufferFromFile(path);
-  const metadata = await hyparquet.parquetMetadataAsync(file);
-  const count = Number(metadata.num_rows);
-  const names = new Set(metadata.schema.map((s) => s.name));
-  for (const column of ['user_id', 'movie_id', 'rating']) {
-    if (!names.has(column)) fail(`${path} is not a ratings file: column '${column}' is missing`);
-  }
-  const columns = { user_id: new Int32Array(count), movie_id: new Int32Array(count), rating: new Float32Array(count) };
-  await hyparquet.parquetRead({
-    file,
-    metadata,
-    columns: Object.keys(columns),
-    onChunk: ({ columnName, columnData, rowStart }) => columns[columnName].set(columnData, rowStart),
-  });
-  return { count, userIds: columns.user_id, movieIds: columns.movie_id, ratings: columns.rating };
-}
-
-function indexOf(ids) {
-  return new Map(ids.map((id, column) => [id, column]));
-}
-
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const started = process.hrtime.bigint();
   const meta = readMetadata(args.model);
-  const session = await ort.InferenceSession.create(args.model);
-  if (meta.sideFeatures.length > 0 || session.inputNames.includes('side')) {
+  const session = await openSession(args.model);
+  if (takesSideFeatures(meta, session)) {
     fail(
       `${args.model} takes ${meta.sideFeatures.length} side features per row, which this example does not support: ` +
         'evaluate it with ModelEvaluator in the AutoRec.Inference library (it reads users.parquet or movies.parquet).',
@@ -106,28 +45,13 @@ async function main() {
     );
   }
 
-  const hyparquet = await import('hyparquet'); // ESM-only package
-  const train = await readRatings(hyparquet, args.train);
-  const test = await readRatings(hyparquet, args.test);
+  const train = await readRatings(args.train);
+  const test = await readRatings(args.test);
 
   // Rows: a user's ratings by movie (user-based) or a movie's ratings by user (item-based).
   const userRows = meta.kind === 'user-based';
-  const inputColumn = indexOf(meta.inputIds);
+  const rows = buildRows(meta, train, args.train);
   const outputColumn = indexOf(meta.outputIds);
-  const inputEntity = userRows ? 'movie' : 'user';
-  const rows = new Map(); // row id -> [column, rating, column, rating, ...]
-  for (let i = 0; i < train.count; i++) {
-    const [rowId, inputId] = userRows ? [train.userIds[i], train.movieIds[i]] : [train.movieIds[i], train.userIds[i]];
-    const column = inputColumn.get(inputId);
-    const rating = train.ratings[i];
-    if (column === undefined) fail(`${args.train}: ${inputEntity} ${inputId} is not in the model (it knows ${meta.inputIds.length} ${inputEntity}s)`);
-    if (!Number.isFinite(rating) || rating < meta.ratingMin || rating > meta.ratingMax) {
-      fail(`${args.train}: rating ${rating} of ${inputEntity} ${inputId} is off the model's scale ${meta.ratingMin}..${meta.ratingMax}`);
-    }
-    let row = rows.get(rowId);
-    if (row === undefined) rows.set(rowId, (row = []));
-    row.push(column, rating);
-  }
 
   // Test pairs grouped by row, so each row runs through the network once.
   const pairsByRow = new Map(); // row id -> test indices
@@ -147,23 +71,10 @@ async function main() {
     pairs.push(i);
   }
 
-  const inputWidth = meta.inputIds.length;
-  const outputWidth = meta.outputIds.length;
   const predicted = new Float32Array(test.count);
-  const rowIds = [...pairsByRow.keys()];
-  for (let start = 0; start < rowIds.length; start += BATCH_SIZE) {
-    const batch = rowIds.slice(start, start + BATCH_SIZE);
-    const input = new Float32Array(batch.length * inputWidth); // 0 = unknown; the graph fills the model's default
-    batch.forEach((rowId, r) => {
-      const row = rows.get(rowId) ?? []; // a row without training ratings stays all unknown
-      for (let k = 0; k < row.length; k += 2) input[r * inputWidth + row[k]] = row[k + 1];
-    });
-    const results = await session.run({ ratings: new ort.Tensor('float32', input, [batch.length, inputWidth]) });
-    const output = results.predictions.data; // already clipped to the rating scale by the graph
-    batch.forEach((rowId, r) => {
-      for (const i of pairsByRow.get(rowId)) predicted[i] = output[r * outputWidth + columnOf[i]];
-    });
-  }
+  await runRows(session, meta, [...pairsByRow.keys()], rows, (rowId, output) => {
+    for (const i of pairsByRow.get(rowId)) predicted[i] = output[columnOf[i]];
+  });
 
   // RMSE over all scored ratings and the mean of per-user RMSEs, in double precision.
   let total = 0;

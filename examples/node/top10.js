@@ -1,46 +1,40 @@
 #!/usr/bin/env node
-// Top-10 recommendations from an AutoRec model.onnx for a user given by their ratings.
+// Top-10 recommendations from an AutoRec model.onnx for one user.
 //
-//   node top10.js MODEL [--ratings movieId:rating,...] [--count N]
+//   node top10.js MODEL --ratings movieId:rating,...            user-based models: a user given by their ratings
+//   node top10.js MODEL --user USER_ID --train TRAIN.parquet    either kind: a user of the training data
+//   options: --count N (default 10), --movies movies.parquet (print titles)
 //
-// The model carries everything needed to use it: the movie id of each input/output column and the rating
-// scale are in its metadata_props (autorec.*). onnxruntime-node does not expose custom metadata, so they are
-// read with protobufjs from the ONNX file itself (ModelProto field 14), skipping the graph.
+// The model carries what is needed to use it in its metadata_props (autorec.*): the kind, the id of each
+// input/output column and the rating scale. onnxruntime-node does not expose custom metadata, so autorec.js
+// reads it with protobufjs from the ONNX file itself.
+//
+// A user-based model's input is one user's ratings by movie: the user's row is --ratings, or their ratings in
+// TRAIN.parquet. An item-based model's input is one movie's ratings by every user, so a user's predictions
+// need every movie's row: they are built from TRAIN.parquet (every movie in it), run in batches of 256, and the
+// user's column is read off each, as ItemBasedPredictions in AutoRec.Inference does.
+// Either way the movies the user rated (in --ratings or TRAIN.parquet) are left out; best first, equal scores
+// by ascending movie id. Exit codes: 0 done, 1 error, 2 a model this example cannot serve this way (side
+// features; an item-based model given --ratings).
 'use strict';
 
-const fs = require('fs');
-const ort = require('onnxruntime-node');
-const protobuf = require('protobufjs');
+const { fail, readMetadata, openSession, takesSideFeatures, readRatings, readTitles, indexOf, buildRows, runRows } =
+  require('./autorec');
 
-// Just the part of onnx.proto we read; protobufjs skips every other field (the graph included) unparsed.
-const onnx = protobuf.Root.fromJSON({
-  nested: {
-    StringStringEntryProto: {
-      fields: { key: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } },
-    },
-    ModelProto: {
-      fields: { metadataProps: { rule: 'repeated', type: 'StringStringEntryProto', id: 14 } },
-    },
-  },
-});
-
-const USAGE = 'usage: node top10.js MODEL [--ratings movieId:rating,...] [--count N]';
-
-function fail(message, code = 1) {
-  console.error(`error: ${message}`);
-  process.exit(code);
-}
+const USAGE =
+  'usage: node top10.js MODEL [--ratings movieId:rating,... | --user USER_ID --train TRAIN.parquet] ' +
+  '[--movies movies.parquet] [--count N]';
 
 function parseArgs(argv) {
-  const args = { model: undefined, ratings: '', count: 10 };
+  const args = { model: undefined, ratings: undefined, user: undefined, train: undefined, movies: undefined, count: 10 };
+  const options = { '--ratings': 'ratings', '--user': 'user', '--train': 'train', '--movies': 'movies', '--count': 'count' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--ratings') {
-      args.ratings = argv[++i] ?? fail('--ratings needs a value, e.g. 1:5,50:4');
-    } else if (arg.startsWith('--ratings=')) {
-      args.ratings = arg.slice('--ratings='.length);
-    } else if (arg === '--count') {
-      args.count = Number(argv[++i]);
+    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (name in options) {
+      const value = inline ?? argv[++i];
+      if (value === undefined) fail(`${name} needs a value\n${USAGE}`);
+      args[options[name]] = value;
     } else if (arg === '-h' || arg === '--help') {
       console.log(USAGE);
       process.exit(0);
@@ -53,36 +47,29 @@ function parseArgs(argv) {
     }
   }
   if (args.model === undefined) fail(USAGE);
+  args.count = Number(args.count);
   if (!Number.isInteger(args.count) || args.count < 0) fail('--count must be a whole number, 0 or more');
-  return args;
-}
-
-function readMetadata(path) {
-  const model = onnx.lookupType('ModelProto').decode(fs.readFileSync(path));
-  const props = Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value]));
-  for (const key of ['autorec.kind', 'autorec.input_ids', 'autorec.output_ids', 'autorec.rating_min', 'autorec.rating_max']) {
-    if (!(key in props)) fail(`${path} is not an AutoRec model: metadata '${key}' is missing`);
+  if (args.user !== undefined) {
+    if (!/^-?\d+$/.test(args.user)) fail(`--user must be a user id, not '${args.user}'`);
+    args.user = Number(args.user);
+    if (args.ratings !== undefined) fail(`give either --ratings or --user, not both\n${USAGE}`);
+    if (args.train === undefined) fail(`--user needs --train TRAIN.parquet (the training ratings the user's predictions are built from)\n${USAGE}`);
+  } else if (args.train !== undefined) {
+    fail(`--train goes with --user USER_ID\n${USAGE}`);
   }
-  return {
-    kind: props['autorec.kind'],
-    inputIds: JSON.parse(props['autorec.input_ids']),
-    outputIds: JSON.parse(props['autorec.output_ids']),
-    ratingMin: Number(props['autorec.rating_min']),
-    ratingMax: Number(props['autorec.rating_max']),
-    dataset: props['autorec.dataset'] ?? '?',
-    sideFeatures: JSON.parse(props['autorec.side_features'] ?? '[]'),
-  };
+  return args;
 }
 
 // "1:5,50:4" -> Map(movieId -> rating), checked against the model's ids and scale.
 function parseRatings(text, meta) {
+  const known = new Set(meta.inputIds);
   const ratings = new Map();
   for (const part of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
     const match = /^(-?\d+):([^:]+)$/.exec(part);
     if (!match) fail(`'${part}' is not movieId:rating`);
     const movieId = Number(match[1]);
     const rating = Number(match[2]);
-    if (!meta.inputIds.includes(movieId)) fail(`movie ${movieId} is not in the model`);
+    if (!known.has(movieId)) fail(`movie ${movieId} is not in the model`);
     if (!Number.isFinite(rating) || rating < meta.ratingMin || rating > meta.ratingMax) {
       fail(`rating ${match[2]} of movie ${movieId} is off the scale ${meta.ratingMin}..${meta.ratingMax}`);
     }
@@ -91,44 +78,94 @@ function parseRatings(text, meta) {
   return ratings;
 }
 
+// The `count` best of movieIds by scores (same order), leaving out `rated`: best first, equal scores by
+// ascending movie id, as the C# library does.
+function topN(movieIds, scores, rated, count) {
+  const candidates = [];
+  movieIds.forEach((movieId, i) => {
+    if (!rated.has(movieId)) candidates.push({ movieId, score: scores[i] });
+  });
+  return candidates.sort((a, b) => b.score - a.score || a.movieId - b.movieId).slice(0, count);
+}
+
+// A user-based model: one row, the user's ratings by movie (--ratings, or theirs in the training file).
+async function userBased(args, meta, session) {
+  let row; // [column, rating, column, rating, ...]
+  let described;
+  if (args.user === undefined) {
+    const ratings = parseRatings(args.ratings ?? '', meta);
+    const column = indexOf(meta.inputIds);
+    row = [...ratings].flatMap(([movieId, rating]) => [column.get(movieId), rating]);
+    described = `${ratings.size} rating(s)`;
+  } else {
+    const train = await readRatings(args.train);
+    row = buildRows(meta, train, args.train).get(args.user);
+    if (row === undefined) fail(`user ${args.user} has no ratings in ${args.train}: give their ratings with --ratings instead`);
+  }
+  const rated = new Set(); // the user's movies, left out of the top N
+  for (let k = 0; k < row.length; k += 2) rated.add(meta.inputIds[row[k]]);
+  described ??= `user ${args.user}, ${rated.size} rating(s) in ${args.train}`;
+
+  let predictions;
+  await runRows(session, meta, [0], new Map([[0, row]]), (_, output) => (predictions = Float32Array.from(output)));
+  return {
+    header: `${meta.outputIds.length} movies`,
+    input: described,
+    top: topN(meta.outputIds, predictions, rated, args.count),
+  };
+}
+
+// An item-based model: every movie of the training file is a row (its ratings by user); the user's prediction
+// for a movie is the user's column of that movie's row.
+async function itemBased(args, meta, session) {
+  const userColumn = indexOf(meta.outputIds).get(args.user);
+  if (userColumn === undefined) {
+    fail(`user ${args.user} is not in the model: an item-based model only predicts the ${meta.outputIds.length} users it was trained with`);
+  }
+  const train = await readRatings(args.train);
+  const rows = buildRows(meta, train, args.train); // movie id -> its ratings by user column
+  const movieIds = [...rows.keys()].sort((a, b) => a - b);
+  const rated = new Set();
+  for (let i = 0; i < train.count; i++) {
+    if (train.userIds[i] === args.user) rated.add(train.movieIds[i]);
+  }
+
+  const scores = new Float32Array(movieIds.length);
+  let next = 0; // runRows reads the rows in the order given
+  await runRows(session, meta, movieIds, rows, (_, output) => (scores[next++] = output[userColumn]));
+  return {
+    header: `${meta.outputIds.length} users`,
+    input: `user ${args.user}, ${rated.size} rating(s) in ${args.train}, ${movieIds.length} movies scored`,
+    top: topN(movieIds, scores, rated, args.count),
+  };
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  if (!fs.existsSync(args.model)) fail(`${args.model}: model file not found`);
   const meta = readMetadata(args.model);
-  if (meta.kind !== 'user-based') {
+  if (meta.kind === 'item-based' && args.user === undefined) {
     fail(
-      `${args.model} is an ${meta.kind} model: its input is one movie's ratings by all ${meta.inputIds.length} users, ` +
-        'so a user\'s top 10 needs every movie\'s row from the training data. Use a user-based model here, ' +
-        'or ItemBasedPredictions in the AutoRec.Inference library.',
+      `${args.model} is an item-based model: its input is one movie's ratings by all ${meta.inputIds.length} users, ` +
+        'not a user\'s ratings, so a user\'s top 10 needs every movie\'s row from the training data: ' +
+        'give --user USER_ID --train TRAIN.parquet instead of --ratings.',
       2,
     );
   }
-  if (meta.sideFeatures.length > 0) {
-    fail(`this model needs ${meta.sideFeatures.length} side features per user, which this example does not supply`, 2);
+  const session = await openSession(args.model);
+  if (takesSideFeatures(meta, session)) {
+    const per = meta.kind === 'user-based' ? 'user' : 'movie';
+    fail(`this model needs ${meta.sideFeatures.length} side features per ${per}, which this example does not supply`, 2);
   }
+  const titles = args.movies === undefined ? undefined : await readTitles(args.movies);
 
-  const ratings = parseRatings(args.ratings, meta);
-  const input = new Float32Array(meta.inputIds.length); // 0 = unknown; the graph fills the model's default
-  meta.inputIds.forEach((id, column) => {
-    if (ratings.has(id)) input[column] = ratings.get(id);
-  });
+  const { header, input, top } = meta.kind === 'user-based' ? await userBased(args, meta, session) : await itemBased(args, meta, session);
 
-  const session = await ort.InferenceSession.create(args.model);
-  const results = await session.run({ ratings: new ort.Tensor('float32', input, [1, input.length]) });
-  const predictions = results.predictions.data;
-
-  // Best first; equal scores by ascending movie id, as the C# library does. Movies the user rated are left out.
-  const top = meta.outputIds
-    .map((movieId, column) => ({ movieId, score: predictions[column] }))
-    .filter((p) => !ratings.has(p.movieId))
-    .sort((a, b) => b.score - a.score || a.movieId - b.movieId)
-    .slice(0, args.count);
-
-  console.log(`model: ${args.model} (${meta.kind}, ${meta.dataset}, ${meta.outputIds.length} movies, ratings ${meta.ratingMin}..${meta.ratingMax})`);
-  console.log(`input: ${ratings.size} rating(s)`);
-  console.log('rank  movie_id     score');
+  console.log(`model: ${args.model} (${meta.kind}, ${meta.dataset}, ${header}, ratings ${meta.ratingMin}..${meta.ratingMax})`);
+  console.log(`input: ${input}`);
+  console.log(titles === undefined ? 'rank  movie_id     score' : 'rank  movie_id     score  title');
   top.forEach((p, i) => {
-    console.log(`${String(i + 1).padStart(4)}  ${String(p.movieId).padStart(8)}  ${p.score.toFixed(6)}`);
+    const line = `${String(i + 1).padStart(4)}  ${String(p.movieId).padStart(8)}  ${p.score.toFixed(6)}`;
+    console.log(titles === undefined ? line : `${line}  ${titles.get(p.movieId) ?? '(not in movies file)'}`);
   });
 }
 
