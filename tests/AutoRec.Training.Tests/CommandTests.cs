@@ -8,11 +8,11 @@ public sealed class CommandTests
     [Fact]
     public void Train_then_export_writes_every_model_file()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempDir();
         string data = WriteSplit(temp);
-        string config = temp.File("config.json");
+        string config = temp.PathOf("config.json");
         File.WriteAllText(config, SyntheticRatings.Config().ToJson());
-        string model = Path.Combine(temp.Path, "model");
+        string model = Path.Combine(temp.Root, "model");
 
         var progress = new RecordingProgress();
         RunMetrics metrics = Commands.Train(data, config, model, "tiny", progress);
@@ -37,9 +37,9 @@ public sealed class CommandTests
     [Fact]
     public void The_command_line_reports_a_bad_config_in_canonical_form()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempDir();
         string data = WriteSplit(temp);
-        string config = temp.File("config.json");
+        string config = temp.PathOf("config.json");
         File.WriteAllText(config, "{\n  \"dropout\": 2\n}");
         var error = new StringWriter();
         TextWriter previous = Console.Error;
@@ -47,7 +47,7 @@ public sealed class CommandTests
         int exit;
         try
         {
-            exit = CommandLine.Run(["train", "--data", data, "--config", config, "--out", temp.File("m"), "--plain"]);
+            exit = CommandLine.Run(["train", "--data", data, "--config", config, "--out", temp.PathOf("m"), "--plain"]);
         }
         finally
         {
@@ -61,16 +61,16 @@ public sealed class CommandTests
     [Fact]
     public void Export_without_a_trained_model_names_the_missing_file()
     {
-        using var temp = new TempDirectory();
-        var error = Assert.Throws<DataFormatException>(() => Commands.Export(temp.Path, temp.Path, new RecordingProgress()));
+        using var temp = new TempDir();
+        var error = Assert.Throws<DataFormatException>(() => Commands.Export(temp.Root, temp.Root, new RecordingProgress()));
         Assert.Equal("AR2102", error.Code);
         Assert.EndsWith("config.json", error.FilePath, StringComparison.Ordinal);
     }
 
-    private static string WriteSplit(TempDirectory temp)
+    private static string WriteSplit(TempDir temp)
     {
         RatingSplit split = RatingSplitter.Split(SyntheticRatings.Generate(), new SplitOptions(3));
-        string dir = Path.Combine(temp.Path, "data");
+        string dir = Path.Combine(temp.Root, "data");
         Directory.CreateDirectory(dir);
         ParquetTables.WriteRatings(Path.Combine(dir, "train.parquet"), split.Train);
         ParquetTables.WriteRatings(Path.Combine(dir, "validation.parquet"), split.Validation);

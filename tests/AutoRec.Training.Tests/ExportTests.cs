@@ -59,11 +59,11 @@ public sealed class ExportTests
     [Fact]
     public void Exported_model_carries_its_metadata_and_opset()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempDir();
         TrainingData data = SyntheticRatings.Data();
         ModelConfig config = SyntheticRatings.Config();
         var network = new AutoencoderNetwork(config, data.ColumnCount, data.ColumnCount);
-        string path = temp.File("m.onnx");
+        string path = temp.PathOf("m.onnx");
         OnnxModelBuilder.Write(OnnxModelBuilder.Build(network.ToWeights(), TrainedModelInfo.From("tiny", data).ExportSpec(config, config.ToJson())), path);
 
         ModelProto model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
@@ -84,7 +84,7 @@ public sealed class ExportTests
     [Fact]
     public void Predictions_are_clipped_to_the_rating_scale()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempDir();
         TrainingData data = SyntheticRatings.Data();
         ModelConfig config = SyntheticRatings.Config();
         var network = new AutoencoderNetwork(config, data.ColumnCount, data.ColumnCount);
@@ -96,7 +96,7 @@ public sealed class ExportTests
             bias[i] = i % 2 == 0 ? 100f : -100f;
         }
 
-        string path = temp.File("m.onnx");
+        string path = temp.PathOf("m.onnx");
         OnnxModelBuilder.Write(OnnxModelBuilder.Build(weights, TrainedModelInfo.From("tiny", data).ExportSpec(config, "{}")), path);
         float[] output = OnnxVerifier.Run(path, data.Train.AsSpan(0, data.ColumnCount).ToArray(), 1, data.ColumnCount, null, 0);
         Assert.All(output.Where((_, i) => i % 2 == 0), v => Assert.Equal(5f, v));
@@ -105,7 +105,7 @@ public sealed class ExportTests
 
     private static float ExportAndCompare(ModelConfig config, TrainingData data)
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempDir();
         var network = new AutoencoderNetwork(config, data.ColumnCount + (data.Side?.Width ?? 0), data.ColumnCount);
         int rows = Math.Min(16, data.RowCount);
         float[] ratings = data.Train.AsSpan(0, rows * data.ColumnCount).ToArray();
@@ -114,7 +114,7 @@ public sealed class ExportTests
         float[]? side = data.Side?.Rows.AsSpan(0, rows * data.Side.Width).ToArray();
         float[] expected = Commands.TorchPredictions(network, config, data, ratings, side, rows);
 
-        string path = temp.File("m.onnx");
+        string path = temp.PathOf("m.onnx");
         OnnxModelBuilder.Write(OnnxModelBuilder.Build(network.ToWeights(), TrainedModelInfo.From("tiny", data).ExportSpec(config, "{}")), path);
         float[] actual = OnnxVerifier.Run(path, ratings, rows, data.ColumnCount, side, data.Side?.Width ?? 0);
         return OnnxVerifier.MaxAbsDifference(expected, actual);

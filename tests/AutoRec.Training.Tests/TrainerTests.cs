@@ -56,20 +56,20 @@ public sealed class TrainerTests
     [Fact]
     public void A_resumed_run_continues_exactly_where_it_stopped()
     {
-        using var straightDir = new TempDirectory();
-        using var resumedDir = new TempDirectory();
+        using var straightDir = new TempDir();
+        using var resumedDir = new TempDir();
         TrainingData data = SyntheticRatings.Data();
         ModelConfig config = SyntheticRatings.Config() with { Epochs = 6, Dropout = 0.2 };
 
-        TrainingOutcome straight = new Trainer(config, data, new RecordingProgress(), straightDir.Path).Run();
+        TrainingOutcome straight = new Trainer(config, data, new RecordingProgress(), straightDir.Root).Run();
 
         using var cancel = new CancellationTokenSource();
         var interrupted = new RecordingProgress(cancel, cancelEpoch: 3);
-        Assert.Throws<OperationCanceledException>(() => new Trainer(config, data, interrupted, resumedDir.Path).Run(cancel.Token));
+        Assert.Throws<OperationCanceledException>(() => new Trainer(config, data, interrupted, resumedDir.Root).Run(cancel.Token));
         Assert.Equal(3, interrupted.Epochs.Count);
 
         var resumedProgress = new RecordingProgress();
-        TrainingOutcome resumed = new Trainer(config, data, resumedProgress, resumedDir.Path).Run();
+        TrainingOutcome resumed = new Trainer(config, data, resumedProgress, resumedDir.Root).Run();
         Assert.Equal(new[] { 4, 5, 6 }, resumedProgress.Epochs.Select(e => e.Epoch));
         Assert.Contains(resumedProgress.Messages, m => m.Contains("resuming", StringComparison.Ordinal));
         Assert.Equal(straight.History.Select(h => h.ValidationRmse), resumed.History.Select(h => h.ValidationRmse));
@@ -79,11 +79,11 @@ public sealed class TrainerTests
     [Fact]
     public void A_checkpoint_of_another_config_is_not_resumed()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         TrainingData data = SyntheticRatings.Data();
-        _ = new Trainer(SyntheticRatings.Config() with { Epochs = 2 }, data, new RecordingProgress(), dir.Path).Run();
+        _ = new Trainer(SyntheticRatings.Config() with { Epochs = 2 }, data, new RecordingProgress(), dir.Root).Run();
         var progress = new RecordingProgress();
-        _ = new Trainer(SyntheticRatings.Config() with { Epochs = 3, LearningRate = 0.02 }, data, progress, dir.Path).Run();
+        _ = new Trainer(SyntheticRatings.Config() with { Epochs = 3, LearningRate = 0.02 }, data, progress, dir.Root).Run();
         Assert.Equal(new[] { 1, 2, 3 }, progress.Epochs.Select(e => e.Epoch));
     }
 
