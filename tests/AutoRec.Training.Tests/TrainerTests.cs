@@ -53,13 +53,15 @@ public sealed class TrainerTests
         Assert.Equal(outcome.History[outcome.BestEpoch - 1].ValidationRmse, outcome.Validation.Global, 10);
     }
 
-    [Fact]
-    public void A_resumed_run_continues_exactly_where_it_stopped()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void A_resumed_run_continues_exactly_where_it_stopped(int lrDecayPatience)
     {
         using var straightDir = new TempDir();
         using var resumedDir = new TempDir();
         TrainingData data = SyntheticRatings.Data();
-        ModelConfig config = SyntheticRatings.Config() with { Epochs = 6, Dropout = 0.2 };
+        ModelConfig config = SyntheticRatings.Config() with { Epochs = 6, Dropout = 0.2, LrDecayPatience = lrDecayPatience, LearningRate = 0.05 };
 
         TrainingOutcome straight = new Trainer(config, data, new RecordingProgress(), straightDir.Root).Run();
 
@@ -74,6 +76,23 @@ public sealed class TrainerTests
         Assert.Contains(resumedProgress.Messages, m => m.Contains("resuming", StringComparison.Ordinal));
         Assert.Equal(straight.History.Select(h => h.ValidationRmse), resumed.History.Select(h => h.ValidationRmse));
         Assert.Equal(straight.Test, resumed.Test);
+    }
+
+    [Fact]
+    public void The_learning_rate_decays_after_epochs_without_improvement()
+    {
+        TrainingData data = SyntheticRatings.Data();
+        ModelConfig config = SyntheticRatings.Config() with { Epochs = 40, LearningRate = 0.05, Layers = [64], HiddenActivation = "relu" };
+        var constant = new RecordingProgress();
+        TrainingOutcome withoutDecay = new Trainer(config, data, constant, null).Run();
+        var decaying = new RecordingProgress();
+        TrainingOutcome withDecay = new Trainer(config with { LrDecayPatience = 2, LrDecayFactor = 0.25 }, data, decaying, null).Run();
+
+        Assert.DoesNotContain(constant.Messages, m => m.Contains("learning rate now", StringComparison.Ordinal));
+        string[] decays = decaying.Messages.Where(m => m.Contains("learning rate now", StringComparison.Ordinal)).ToArray();
+        Assert.NotEmpty(decays);
+        Assert.Contains("learning rate now 0.0125", decays[0], StringComparison.Ordinal);
+        Assert.NotEqual(withoutDecay.History[^1].TrainRmse, withDecay.History[^1].TrainRmse);
     }
 
     [Fact]

@@ -129,6 +129,12 @@ public sealed record ModelConfig
     /// <summary>Stop after this many epochs without a better validation RMSE; 0 trains all epochs.</summary>
     public int Patience { get; init; }
 
+    /// <summary>Multiply the learning rate by this factor after <see cref="LrDecayPatience"/> epochs without a better validation RMSE.</summary>
+    public double LrDecayFactor { get; init; } = 0.5;
+
+    /// <summary>Epochs without improvement before the learning rate decays; 0 keeps it constant.</summary>
+    public int LrDecayPatience { get; init; }
+
     /// <summary>Seed of initialisation, shuffling and noise: a CPU run with the same seed repeats its metrics.</summary>
     public long Seed { get; init; } = 42;
 
@@ -192,6 +198,8 @@ public sealed record ModelConfig
         Require(BatchSize > 0, "batch_size must be > 0");
         Require(Epochs > 0, "epochs must be > 0");
         Require(Patience >= 0, "patience must be >= 0");
+        Require(LrDecayPatience >= 0, "lr_decay_patience must be >= 0");
+        Require(LrDecayFactor is > 0 and <= 1, "lr_decay_factor must be in (0, 1]");
         Require(Threads >= 0, "threads must be >= 0");
         Require(!TiedWeights || Layers.SequenceEqual(Layers.Reverse()), "tied_weights needs mirror-symmetric layers, e.g. [500] or [512, 256, 512]");
         return this;

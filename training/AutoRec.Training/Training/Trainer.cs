@@ -69,6 +69,15 @@ public sealed class Trainer
             _progress.Message($"resuming from the checkpoint after epoch {state.Epoch} (best epoch {state.BestEpoch})");
         }
 
+        if (state.LearningRate > 0)
+        {
+            SetLearningRate(optimizer, state.LearningRate);
+        }
+        else
+        {
+            state.LearningRate = _config.LearningRate;
+        }
+
         _progress.Start(_config.Epochs, state.Epoch);
         for (int epoch = state.Epoch + 1; epoch <= _config.Epochs && !state.Finished; epoch++)
         {
@@ -97,6 +106,14 @@ public sealed class Trainer
                 state.BestValidationRmse = validation.Count == 0 ? double.NaN : validation.Global;
                 state.BestEpoch = epoch;
                 state.BestWeights = SnapshotParameters(network, state.BestWeights);
+                state.EpochsWithoutImprovement = 0;
+            }
+            else if (_config.LrDecayPatience > 0 && ++state.EpochsWithoutImprovement >= _config.LrDecayPatience)
+            {
+                state.LearningRate *= _config.LrDecayFactor;
+                state.EpochsWithoutImprovement = 0;
+                SetLearningRate(optimizer, state.LearningRate);
+                _progress.Message($"no better validation RMSE in {_config.LrDecayPatience} epochs: learning rate now {state.LearningRate:G3}");
             }
 
             state.StoppedEarly = _config.Patience > 0 && epoch - state.BestEpoch >= _config.Patience;
@@ -171,6 +188,14 @@ public sealed class Trainer
         }
 
         return totalLoss / Math.Max(batches, 1);
+    }
+
+    private static void SetLearningRate(TorchSharp.Modules.OptimizerHelper optimizer, double rate)
+    {
+        foreach (var group in optimizer.ParamGroups)
+        {
+            group.LearningRate = rate;
+        }
     }
 
     private static void Step(optim.Optimizer optimizer, Tensor loss, int epoch)

@@ -12,6 +12,12 @@ public sealed class TrainerState
     /// <summary>The lowest validation RMSE so far.</summary>
     public double BestValidationRmse { get; set; } = double.PositiveInfinity;
 
+    /// <summary>The learning rate now (it decays on plateaus when configured); 0 before the first epoch.</summary>
+    public double LearningRate { get; set; }
+
+    /// <summary>Epochs since the last improvement or learning-rate decay.</summary>
+    public int EpochsWithoutImprovement { get; set; }
+
     /// <summary>Whether the run ended (all epochs, or an early stop): a resume then only re-evaluates.</summary>
     public bool Finished { get; set; }
 
