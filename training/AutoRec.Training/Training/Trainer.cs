@@ -118,7 +118,14 @@ public sealed class Trainer
 
             state.StoppedEarly = _config.Patience > 0 && epoch - state.BestEpoch >= _config.Patience;
             state.Finished = state.StoppedEarly || epoch == _config.Epochs;
-            _checkpoint?.Save(network, optimizer, state);
+            if (_checkpoint is not null)
+            {
+                _checkpoint.Save(network, optimizer, state);
+
+                // TorchSharp serialises each tensor through a managed copy: tens of megabytes of large-object
+                // garbage per checkpoint, which would otherwise pile up for several epochs before a full collection.
+                GC.Collect();
+            }
             _progress.Epoch(result, state.BestEpoch);
             if (state.StoppedEarly)
             {
