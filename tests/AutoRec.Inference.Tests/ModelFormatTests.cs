@@ -63,8 +63,8 @@ public sealed class ModelFormatTests : IDisposable
     {
         // A valid ONNX model that is not ours: y = Identity(x).
         var graph = new GraphProto { Name = "foreign" };
-        graph.Input.Add(FloatMatrix("x", 4));
-        graph.Output.Add(FloatMatrix("y", 4));
+        graph.Input.Add(OnnxModelBuilder.FloatMatrix("x", 4));
+        graph.Output.Add(OnnxModelBuilder.FloatMatrix("y", 4));
         var node = new NodeProto { OpType = "Identity", Name = "id" };
         node.Input.Add("x");
         node.Output.Add("y");
@@ -128,24 +128,4 @@ public sealed class ModelFormatTests : IDisposable
         var error = Assert.Throws<ModelFormatException>(() => RecommenderModel.Open(path));
         Assert.Equal(ModelErrorCodes.WrongSignature, error.Code);
     }
-
-    private static ValueInfoProto FloatMatrix(string name, int width) => new()
-    {
-        Name = name,
-        Type = new TypeProto
-        {
-            TensorType = new TypeProto.Types.Tensor
-            {
-                ElemType = (int)TensorProto.Types.DataType.Float,
-                Shape = new TensorShapeProto
-                {
-                    Dim =
-                    {
-                        new TensorShapeProto.Types.Dimension { DimParam = "batch" },
-                        new TensorShapeProto.Types.Dimension { DimValue = width },
-                    },
-                },
-            },
-        },
-    };
 }

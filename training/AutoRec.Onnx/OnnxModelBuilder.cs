@@ -29,10 +29,10 @@ public static class OnnxModelBuilder
     {
         var graph = new GraphProto { Name = "autorec" };
         int columns = weights.Layers[^1].Outputs;
-        graph.Input.Add(FloatInput(RatingsInput, columns));
+        graph.Input.Add(FloatMatrix(RatingsInput, columns));
         if (spec.SideWidth > 0)
         {
-            graph.Input.Add(FloatInput(SideInput, spec.SideWidth));
+            graph.Input.Add(FloatMatrix(SideInput, spec.SideWidth));
         }
 
         var nodes = new NodeWriter(graph);
@@ -56,7 +56,7 @@ public static class OnnxModelBuilder
         string min = nodes.Constant("rating_min", [spec.RatingMin], []);
         string max = nodes.Constant("rating_max", [spec.RatingMax], []);
         nodes.Add("Clip", [x, min, max], PredictionsOutput);
-        graph.Output.Add(FloatInput(PredictionsOutput, columns));
+        graph.Output.Add(FloatMatrix(PredictionsOutput, columns));
 
         var model = new ModelProto
         {
@@ -126,7 +126,8 @@ public static class OnnxModelBuilder
         _ => throw new ArgumentException($"unknown activation '{activation}'", nameof(activation)),
     };
 
-    private static ValueInfoProto FloatInput(string name, int width) => new()
+    /// <summary>A float32 [batch, <paramref name="width"/>] value with a dynamic batch dimension.</summary>
+    public static ValueInfoProto FloatMatrix(string name, int width) => new()
     {
         Name = name,
         Type = new TypeProto
