@@ -54,7 +54,11 @@ public sealed class WeakenGlibcxxRequirement : Task
 
             if (changed > 0)
             {
+                // Keep the copy's timestamp: the SDK's copy step then sees an unchanged file (same size and time)
+                // and does not replace the patched library on the next build.
+                DateTime written = File.GetLastWriteTimeUtc(library);
                 AtomicFiles.Write(library, temporary => File.WriteAllBytes(temporary, bytes));
+                File.SetLastWriteTimeUtc(library, written);
                 Log.LogMessage(MessageImportance.Normal, $"AutoRec: {system} lacks {Version}; marked it weak in {library}");
             }
         }
