@@ -59,6 +59,38 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public void Metrics_of_a_split_without_validation_are_written_with_nan()
+    {
+        using var temp = new TempDir();
+        string data = WriteSplit(temp, validationFraction: 0);
+        string config = temp.PathOf("config.json");
+        File.WriteAllText(config, SyntheticRatings.Config().ToJson());
+        RunMetrics metrics = Commands.Train(data, config, Path.Combine(temp.Root, "model"), "tiny", new RecordingProgress());
+        Assert.True(double.IsNaN(metrics.ValidationRmse));
+        Assert.Contains("\"validation_rmse\": \"NaN\"", File.ReadAllText(Path.Combine(temp.Root, "model", "metrics.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Export_refuses_a_split_that_does_not_match_the_trained_model()
+    {
+        using var temp = new TempDir();
+        string data = WriteSplit(temp);
+        string config = temp.PathOf("config.json");
+        File.WriteAllText(config, SyntheticRatings.Config().ToJson());
+        string model = Path.Combine(temp.Root, "model");
+        _ = Commands.Train(data, config, model, "tiny", new RecordingProgress());
+
+        // Another dataset: different movies, so different columns.
+        RatingSplit other = RatingSplitter.Split(SyntheticRatings.Generate(movies: 20), new SplitOptions(3));
+        ParquetTables.WriteRatings(Path.Combine(data, "train.parquet"), other.Train);
+        ParquetTables.WriteRatings(Path.Combine(data, "validation.parquet"), other.Validation);
+        ParquetTables.WriteRatings(Path.Combine(data, "test.parquet"), other.Test);
+        var error = Assert.Throws<DataFormatException>(() => Commands.Export(model, data, new RecordingProgress()));
+        Assert.Equal("AR2103", error.Code);
+        Assert.False(File.Exists(Path.Combine(model, "model.onnx")));
+    }
+
+    [Fact]
     public void Export_without_a_trained_model_names_the_missing_file()
     {
         using var temp = new TempDir();
@@ -67,9 +99,9 @@ public sealed class CommandTests
         Assert.EndsWith("config.json", error.FilePath, StringComparison.Ordinal);
     }
 
-    private static string WriteSplit(TempDir temp)
+    private static string WriteSplit(TempDir temp, double validationFraction = 0.1)
     {
-        RatingSplit split = RatingSplitter.Split(SyntheticRatings.Generate(), new SplitOptions(3));
+        RatingSplit split = RatingSplitter.Split(SyntheticRatings.Generate(), new SplitOptions(3, ValidationFraction: validationFraction));
         string dir = Path.Combine(temp.Root, "data");
         Directory.CreateDirectory(dir);
         ParquetTables.WriteRatings(Path.Combine(dir, "train.parquet"), split.Train);

@@ -1,3 +1,4 @@
+using AutoRec.Data;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Training;
@@ -93,6 +94,47 @@ public sealed class TrainerTests
         Assert.NotEmpty(decays);
         Assert.Contains("learning rate now 0.0125", decays[0], StringComparison.Ordinal);
         Assert.NotEqual(withoutDecay.History[^1].TrainRmse, withDecay.History[^1].TrainRmse);
+    }
+
+    [Fact]
+    public void A_checkpoint_keeps_one_consistent_set_of_files()
+    {
+        using var dir = new TempDir();
+        TrainingData data = SyntheticRatings.Data();
+        _ = new Trainer(SyntheticRatings.Config() with { Epochs = 4 }, data, new RecordingProgress(), dir.Root).Run();
+        string[] files = Directory.GetFiles(dir.Root).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+        Assert.Equal(3, files.Count(f => f.EndsWith(".bin", StringComparison.Ordinal))); // network, optimizer, best
+        Assert.Contains("network-00004.bin", files);
+        Assert.Contains("optimizer-00004.bin", files);
+        Assert.Contains("state.json", files);
+        Assert.DoesNotContain(files, f => f.StartsWith("network-0000", StringComparison.Ordinal) && f != "network-00004.bin");
+        Assert.Empty(Directory.GetFiles(dir.Root, "*.tmp"));
+    }
+
+    [Fact]
+    public void An_unreadable_checkpoint_is_reported_and_training_starts_over()
+    {
+        using var dir = new TempDir();
+        TrainingData data = SyntheticRatings.Data();
+        _ = new Trainer(SyntheticRatings.Config() with { Epochs = 2 }, data, new RecordingProgress(), dir.Root).Run();
+        File.WriteAllText(Path.Combine(dir.Root, "state.json"), "{ not json");
+        var progress = new RecordingProgress();
+        _ = new Trainer(SyntheticRatings.Config() with { Epochs = 3 }, data, progress, dir.Root).Run();
+        Assert.Equal(new[] { 1, 2, 3 }, progress.Epochs.Select(e => e.Epoch));
+        Assert.Contains(progress.Messages, m => m.Contains("unreadable", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_split_without_validation_ratings_trains_and_checkpoints()
+    {
+        using var dir = new TempDir();
+        RatingSplit split = RatingSplitter.Split(SyntheticRatings.Generate(), new SplitOptions(5, TestFraction: 0.1, ValidationFraction: 0));
+        TrainingData data = TrainingData.Create(AutoencoderKind.UserBased, split.Train, split.Validation, split.Test);
+        Assert.Empty(data.Validation);
+        TrainingOutcome outcome = new Trainer(SyntheticRatings.Config() with { Epochs = 3, Patience = 2 }, data, new RecordingProgress(), dir.Root).Run();
+        Assert.Equal(3, outcome.BestEpoch); // without validation the last epoch is the best
+        Assert.True(double.IsNaN(outcome.Validation.Global));
+        Assert.True(double.IsFinite(outcome.Test.Global));
     }
 
     [Fact]

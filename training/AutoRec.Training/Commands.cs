@@ -95,6 +95,13 @@ public static class Commands
 
         // Compare on real rows: the first rows of the training matrix, as the model sees them when serving.
         TrainingData data = TrainingData.Load(dataDir, config);
+        if (data.Kind != info.Kind || !data.ColumnIds.AsSpan().SequenceEqual(info.ColumnIds))
+        {
+            throw new DataFormatException(
+                "AR2103", files.Network, 0,
+                $"the split in {dataDir} does not match the trained model ({data.ColumnCount:N0} columns, the model has {info.ColumnIds.Length:N0}): train again on this split");
+        }
+
         int rows = Math.Min(VerificationRows, data.RowCount);
         float[] ratings = data.Train.AsSpan(0, rows * data.ColumnCount).ToArray();
         float[]? side = data.Side?.Rows.AsSpan(0, rows * data.Side.Width).ToArray();

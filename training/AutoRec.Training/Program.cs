@@ -83,6 +83,11 @@ internal static class CommandLine
         {
             return Fail("AR2101", null, 0, e.Message);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException or System.Runtime.InteropServices.ExternalException)
+        {
+            // Files that cannot be read or written, and libtorch's own errors: still a located, coded error.
+            return Fail("AR2000", null, 0, $"{e.GetType().Name}: {e.Message}");
+        }
     }
 
     private static int Fail(string code, string? file, int line, string message)

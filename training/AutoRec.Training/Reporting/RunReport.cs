@@ -23,7 +23,12 @@ public sealed record RunMetrics(
     [property: JsonPropertyName("test_ratings")] int TestRatings,
     [property: JsonPropertyName("parameters")] long Parameters)
 {
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+    // NaN is written as "NaN": a split without validation or test ratings still gets its metrics.
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     /// <summary>As indented JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Options) + "\n";

@@ -1,6 +1,9 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using AutoRec.Data;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
@@ -11,13 +14,19 @@ namespace AutoRec.Training.Training;
 
 /// <summary>
 /// The files from which an interrupted run resumes: network and optimizer state, the best parameters so far and
-/// the trainer's state. A checkpoint only resumes a run with the same config, data and training code (its fingerprint); each
-/// file is written to a temporary name and renamed, state.json last, so a crash mid-save leaves the previous
-/// checkpoint usable.
+/// the trainer's state. A checkpoint only resumes a run with the same config, data and training code (its
+/// fingerprint). Each save writes new files named after the epoch and then renames state.json, which names them,
+/// into place: whatever moment a crash hits, state.json describes one complete, consistent set. Files no longer
+/// named are deleted afterwards.
 /// </summary>
 public sealed class Checkpoint
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
     private readonly string _dir;
     private readonly string _fingerprint;
 
@@ -30,29 +39,45 @@ public sealed class Checkpoint
 
     private string StatePath => Path.Combine(_dir, "state.json");
 
-    private string NetworkPath => Path.Combine(_dir, "network.bin");
-
-    private string OptimizerPath => Path.Combine(_dir, "optimizer.bin");
-
-    private string BestPath => Path.Combine(_dir, "best.bin");
-
-    /// <summary>Restores network, optimizer and state when a matching checkpoint exists; otherwise null.</summary>
-    public TrainerState? TryResume(AutoencoderNetwork network, TorchSharp.Modules.OptimizerHelper optimizer)
+    /// <summary>
+    /// Restores network, optimizer and state when a matching, readable checkpoint exists; otherwise null (and
+    /// <paramref name="reason"/> says why, when there was one that could not be used).
+    /// </summary>
+    public TrainerState? TryResume(AutoencoderNetwork network, TorchSharp.Modules.OptimizerHelper optimizer, out string? reason)
     {
+        reason = null;
         if (!File.Exists(StatePath))
         {
             return null;
         }
 
-        var saved = JsonSerializer.Deserialize<SavedState>(File.ReadAllText(StatePath), JsonOptions);
-        if (saved is null || saved.Fingerprint != _fingerprint)
+        SavedState? saved;
+        try
         {
-            return null; // a different config or data: start over
+            saved = JsonSerializer.Deserialize<SavedState>(File.ReadAllText(StatePath), JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            reason = $"the checkpoint's state.json is unreadable ({e.Message}); starting over";
+            return null;
         }
 
-        network.load(NetworkPath);
-        optimizer.load_state_dict(OptimizerPath);
-        saved.State.BestWeights = File.Exists(BestPath) ? ReadArrays(BestPath) : null;
+        if (saved is null || saved.Fingerprint != _fingerprint)
+        {
+            reason = "the checkpoint belongs to another config, data or trainer build; starting over";
+            return null;
+        }
+
+        string[] files = [saved.NetworkFile, saved.OptimizerFile, .. saved.BestFile is null ? [] : new[] { saved.BestFile }];
+        if (files.Any(f => !File.Exists(Path.Combine(_dir, f))))
+        {
+            reason = "the checkpoint is incomplete; starting over";
+            return null;
+        }
+
+        network.load(Path.Combine(_dir, saved.NetworkFile));
+        optimizer.load_state_dict(Path.Combine(_dir, saved.OptimizerFile));
+        saved.State.BestWeights = saved.BestFile is null ? null : ReadArrays(Path.Combine(_dir, saved.BestFile));
         return saved.State;
     }
 
@@ -60,22 +85,30 @@ public sealed class Checkpoint
     public void Save(AutoencoderNetwork network, TorchSharp.Modules.OptimizerHelper optimizer, TrainerState state)
     {
         Directory.CreateDirectory(_dir);
-        AtomicFiles.Write(NetworkPath, temporary => network.save(temporary));
-        AtomicFiles.Write(OptimizerPath, temporary => optimizer.save_state_dict(temporary));
-        if (state.BestEpoch == state.Epoch && state.BestWeights is not null)
+        string epoch = state.Epoch.ToString("D5", CultureInfo.InvariantCulture);
+        string networkFile = $"network-{epoch}.bin";
+        string optimizerFile = $"optimizer-{epoch}.bin";
+        string? bestFile = state.BestWeights is null ? null : $"best-{state.BestEpoch.ToString("D5", CultureInfo.InvariantCulture)}.bin";
+
+        AtomicFiles.Write(Path.Combine(_dir, networkFile), temporary => network.save(temporary));
+        AtomicFiles.Write(Path.Combine(_dir, optimizerFile), temporary => optimizer.save_state_dict(temporary));
+        // A new best is always written (a file of that name may be left from an unrelated run); an older best
+        // was written by this run when it was new.
+        if (bestFile is not null && (state.BestEpoch == state.Epoch || !File.Exists(Path.Combine(_dir, bestFile))))
         {
-            AtomicFiles.Write(BestPath, temporary => WriteArrays(temporary, state.BestWeights));
+            AtomicFiles.Write(Path.Combine(_dir, bestFile), temporary => WriteArrays(temporary, state.BestWeights!));
         }
 
-        AtomicFiles.Write(StatePath, temporary => File.WriteAllText(temporary, JsonSerializer.Serialize(new SavedState(_fingerprint, state), JsonOptions)));
-    }
+        var saved = new SavedState(_fingerprint, state, networkFile, optimizerFile, bestFile);
+        AtomicFiles.Write(StatePath, temporary => File.WriteAllText(temporary, JsonSerializer.Serialize(saved, JsonOptions)));
 
-    /// <summary>Removes the checkpoint (after a finished run).</summary>
-    public void Delete()
-    {
-        if (Directory.Exists(_dir))
+        string[] keep = ["state.json", networkFile, optimizerFile, bestFile ?? ""];
+        foreach (string file in Directory.EnumerateFiles(_dir, "*.bin"))
         {
-            Directory.Delete(_dir, recursive: true);
+            if (!keep.Contains(Path.GetFileName(file)))
+            {
+                File.Delete(file);
+            }
         }
     }
 
@@ -92,7 +125,7 @@ public sealed class Checkpoint
             checksum += (r.Row * 31.0) + (r.Column * 17.0) + r.Value;
         }
 
-        text.Append('|').Append(checksum.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        text.Append('|').Append(checksum.ToString("R", CultureInfo.InvariantCulture));
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
@@ -103,7 +136,7 @@ public sealed class Checkpoint
         foreach (float[] array in arrays)
         {
             writer.Write(array.Length);
-            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(array.AsSpan()));
+            writer.Write(MemoryMarshal.AsBytes(array.AsSpan()));
         }
     }
 
@@ -114,11 +147,11 @@ public sealed class Checkpoint
         for (int i = 0; i < arrays.Length; i++)
         {
             arrays[i] = new float[reader.ReadInt32()];
-            reader.Read(System.Runtime.InteropServices.MemoryMarshal.AsBytes(arrays[i].AsSpan()));
+            reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(arrays[i].AsSpan()));
         }
 
         return arrays;
     }
 
-    private sealed record SavedState(string Fingerprint, TrainerState State);
+    private sealed record SavedState(string Fingerprint, TrainerState State, string NetworkFile, string OptimizerFile, string? BestFile);
 }

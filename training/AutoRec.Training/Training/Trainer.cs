@@ -63,7 +63,13 @@ public sealed class Trainer
         using Tensor? side = _data.Side is null ? null : from_array(_data.Side.Rows).reshape(_data.RowCount, _data.Side.Width);
         var predictions = new float[_data.Train.Length];
 
-        TrainerState state = _checkpoint?.TryResume(network, optimizer) ?? new TrainerState();
+        string? notResumed = null;
+        TrainerState state = _checkpoint?.TryResume(network, optimizer, out notResumed) ?? new TrainerState();
+        if (notResumed is not null)
+        {
+            _progress.Message(notResumed);
+        }
+
         if (state.Epoch > 0)
         {
             _progress.Message($"resuming from the checkpoint after epoch {state.Epoch} (best epoch {state.BestEpoch})");
