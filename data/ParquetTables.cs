@@ -29,8 +29,11 @@ public static class ParquetTables
     /// <summary>movie_id int32, title (UTF-8), genres ('|' list).</summary>
     public static ParquetSchema MoviesSchema { get; } = new(MovieIdField, TitleField, GenresField);
 
-    /// <summary>Writes ratings to <paramref name="path"/> (the path is written as given: stage it for atomicity).</summary>
-    public static void WriteRatings(string path, ReadOnlySpan<Rating> ratings)
+    /// <summary>
+    /// Writes ratings to <paramref name="path"/> (the path is written as given: stage it for atomicity), with the
+    /// dataset's rating <paramref name="scale"/> as file metadata when given (see <see cref="ReadRatingScale"/>).
+    /// </summary>
+    public static void WriteRatings(string path, ReadOnlySpan<Rating> ratings, RatingScale? scale = null)
     {
         var users = new int[ratings.Length];
         var movies = new int[ratings.Length];
@@ -44,7 +47,30 @@ public static class ParquetTables
             timestamps[i] = ratings[i].Timestamp;
         }
 
-        Write(path, RatingsSchema, users, movies, values, timestamps);
+        WriteAsync(path, RatingsSchema, scale?.ToMetadata(), [users, movies, values, timestamps]).GetAwaiter().GetResult();
+    }
+
+    /// <summary>The rating scale stored in a ratings file, or null when it has none (files written without a scale).</summary>
+    /// <exception cref="DataFormatException">The file is missing or not a Parquet file.</exception>
+    public static RatingScale? ReadRatingScale(string path) => ReadRatingScaleAsync(path).GetAwaiter().GetResult();
+
+    private static async Task<RatingScale?> ReadRatingScaleAsync(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new DataFormatException(DataErrorCodes.MissingFile, path, 0, "file not found");
+        }
+
+        await using FileStream stream = File.OpenRead(path);
+        try
+        {
+            await using ParquetReader reader = await ParquetReader.CreateAsync(stream);
+            return RatingScale.FromMetadata(reader.CustomMetadata);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ParquetException)
+        {
+            throw new DataFormatException(DataErrorCodes.BadParquet, path, 0, $"not a Parquet file: {e.Message}");
+        }
     }
 
     /// <summary>Writes users to <paramref name="path"/>.</summary>
@@ -97,13 +123,18 @@ public static class ParquetTables
     }
 
     private static void Write(string path, ParquetSchema schema, params Array[] columns) =>
-        WriteAsync(path, schema, columns).GetAwaiter().GetResult();
+        WriteAsync(path, schema, null, columns).GetAwaiter().GetResult();
 
-    private static async Task WriteAsync(string path, ParquetSchema schema, Array[] columns)
+    private static async Task WriteAsync(string path, ParquetSchema schema, Dictionary<string, string>? metadata, Array[] columns)
     {
         await using FileStream stream = File.Create(path);
         var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
         await using ParquetWriter writer = await ParquetWriter.CreateAsync(schema, stream, options);
+        if (metadata is not null)
+        {
+            writer.CustomMetadata = metadata;
+        }
+
         using ParquetRowGroupWriter rowGroup = writer.CreateRowGroup();
         DataField[] fields = schema.GetDataFields();
         for (int i = 0; i < fields.Length; i++)
@@ -157,14 +188,21 @@ public static class ParquetTables
                 parts[f] = [];
             }
 
-            for (int g = 0; g < reader.RowGroupCount; g++)
+            try
             {
-                using ParquetRowGroupReader rowGroup = reader.OpenRowGroupReader(g);
-                int rows = checked((int)rowGroup.RowCount);
-                for (int f = 0; f < fields.Length; f++)
+                for (int g = 0; g < reader.RowGroupCount; g++)
                 {
-                    parts[f].Add(await ReadColumnAsync(rowGroup, fields[f], rows));
+                    using ParquetRowGroupReader rowGroup = reader.OpenRowGroupReader(g);
+                    int rows = checked((int)rowGroup.RowCount);
+                    for (int f = 0; f < fields.Length; f++)
+                    {
+                        parts[f].Add(await ReadColumnAsync(rowGroup, fields[f], rows));
+                    }
                 }
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ParquetException or OverflowException or IndexOutOfRangeException or ArgumentException)
+            {
+                throw new DataFormatException(DataErrorCodes.BadParquet, path, 0, $"the file is damaged: {e.Message}");
             }
 
             return parts.Select((p, f) => Concat(p, wanted[f].ClrType)).ToArray();

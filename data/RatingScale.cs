@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace AutoRec.Data;
 
 /// <summary>The values a rating may take: <see cref="Min"/> to <see cref="Max"/> in steps of <see cref="Step"/>.</summary>
@@ -19,6 +21,31 @@ public readonly record struct RatingScale(float Min, float Max, float Step)
 
         float steps = (value - Min) / Step;
         return MathF.Abs(steps - MathF.Round(steps)) < 1e-4f;
+    }
+
+    private const string MinKey = "autorec.rating_min";
+    private const string MaxKey = "autorec.rating_max";
+    private const string StepKey = "autorec.rating_step";
+
+    /// <summary>This scale as key-value metadata (stored in the ratings Parquet files).</summary>
+    public Dictionary<string, string> ToMetadata() => new()
+    {
+        [MinKey] = Min.ToString("R", CultureInfo.InvariantCulture),
+        [MaxKey] = Max.ToString("R", CultureInfo.InvariantCulture),
+        [StepKey] = Step.ToString("R", CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The scale stored by <see cref="ToMetadata"/>, or null when the metadata has none.</summary>
+    public static RatingScale? FromMetadata(IReadOnlyDictionary<string, string> metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return metadata.TryGetValue(MinKey, out string? min) && metadata.TryGetValue(MaxKey, out string? max) && metadata.TryGetValue(StepKey, out string? step)
+            && float.TryParse(min, NumberStyles.Float, CultureInfo.InvariantCulture, out float lo)
+            && float.TryParse(max, NumberStyles.Float, CultureInfo.InvariantCulture, out float hi)
+            && float.TryParse(step, NumberStyles.Float, CultureInfo.InvariantCulture, out float by)
+            && lo < hi && by > 0
+                ? new RatingScale(lo, hi, by)
+                : null;
     }
 
     /// <inheritdoc />

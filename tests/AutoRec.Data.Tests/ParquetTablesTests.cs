@@ -130,4 +130,31 @@ public sealed class ParquetTablesTests : IDisposable
         Assert.Equal(DataErrorCodes.MissingFile, error.Code);
         Assert.Equal(path, error.FilePath);
     }
+
+    [Fact]
+    public void RatingScaleTravelsAsFileMetadata()
+    {
+        string withScale = _dir.PathOf("with.parquet");
+        string without = _dir.PathOf("without.parquet");
+        Rating[] ratings = [new(1, 2, 3.5f, 0), new(2, 2, 4f, 0)];
+        ParquetTables.WriteRatings(withScale, ratings, RatingScale.HalfStars);
+        ParquetTables.WriteRatings(without, ratings);
+
+        Assert.Equal(RatingScale.HalfStars, ParquetTables.ReadRatingScale(withScale));
+        Assert.Null(ParquetTables.ReadRatingScale(without));
+        Assert.Equal(ratings, ParquetTables.ReadRatings(withScale));
+        Assert.Equal(DataErrorCodes.BadParquet, Assert.Throws<DataFormatException>(() => ParquetTables.ReadRatingScale(_dir.Write("bad.parquet", "not parquet"))).Code);
+    }
+
+    [Theory]
+    [InlineData("1", "5", "1", true)]
+    [InlineData("0.5", "5", "0.5", true)]
+    [InlineData("5", "1", "1", false)]
+    [InlineData("1", "5", "0", false)]
+    [InlineData("x", "5", "1", false)]
+    public void RatingScaleMetadataIsValidated(string min, string max, string step, bool valid)
+    {
+        var metadata = new Dictionary<string, string> { ["autorec.rating_min"] = min, ["autorec.rating_max"] = max, ["autorec.rating_step"] = step };
+        Assert.Equal(valid, RatingScale.FromMetadata(metadata) is not null);
+    }
 }

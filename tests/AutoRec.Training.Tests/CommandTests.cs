@@ -91,6 +91,24 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public void The_scale_stored_with_the_split_bounds_predictions_not_the_ratings_seen()
+    {
+        using var temp = new TempDir();
+        // Half-star data in which nobody gave 0.5 or 5: the scale must still be 0.5..5.
+        Rating[] ratings = SyntheticRatings.Generate().Select(r => r with { Value = Math.Clamp(r.Value, 1.5f, 4.5f) }).ToArray();
+        RatingSplit split = RatingSplitter.Split(ratings, new SplitOptions(3));
+        string dir = Path.Combine(temp.Root, "data");
+        Directory.CreateDirectory(dir);
+        ParquetTables.WriteRatings(Path.Combine(dir, "train.parquet"), split.Train, RatingScale.HalfStars);
+        ParquetTables.WriteRatings(Path.Combine(dir, "validation.parquet"), split.Validation, RatingScale.HalfStars);
+        ParquetTables.WriteRatings(Path.Combine(dir, "test.parquet"), split.Test, RatingScale.HalfStars);
+
+        AutoRec.Training.Data.TrainingData data = AutoRec.Training.Data.TrainingData.Load(dir, SyntheticRatings.Config());
+        Assert.Equal(0.5f, data.Scale.Min);
+        Assert.Equal(5f, data.Scale.Max);
+    }
+
+    [Fact]
     public void Export_without_a_trained_model_names_the_missing_file()
     {
         using var temp = new TempDir();

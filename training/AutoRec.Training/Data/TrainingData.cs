@@ -102,11 +102,17 @@ public sealed class TrainingData
                 : SideFeatures.ForMovies(ParquetTables.ReadMovies(Path.Combine(dataDir, "movies.parquet")));
         }
 
-        return Create(config.Kind, train, validation, test, side);
+        // The dataset's scale travels with the files; files without it fall back to the ratings' own range.
+        RatingScale? scale = ParquetTables.ReadRatingScale(Path.Combine(dataDir, "train.parquet"));
+        return Create(config.Kind, train, validation, test, side, scale);
     }
 
-    /// <summary>Lays out in-memory splits (used by tests and by <see cref="Load"/>).</summary>
-    public static TrainingData Create(AutoencoderKind kind, Rating[] train, Rating[] validation, Rating[] test, SideFeatures? side = null)
+    /// <summary>
+    /// Lays out in-memory splits (used by tests and by <see cref="Load"/>). Without <paramref name="scale"/>, the
+    /// smallest and largest rating seen are taken as the scale.
+    /// </summary>
+    public static TrainingData Create(
+        AutoencoderKind kind, Rating[] train, Rating[] validation, Rating[] test, SideFeatures? side = null, RatingScale? scale = null)
     {
         IEnumerable<Rating> all = train.Concat(validation).Concat(test);
         int[] users = all.Select(r => r.UserId).Distinct().Order().ToArray();
@@ -128,11 +134,9 @@ public sealed class TrainingData
             matrix[((long)r.Row * columnIds.Length) + r.Column] = r.Value;
         }
 
-        float min = all.Min(r => r.Value);
-        float max = all.Max(r => r.Value);
         return new TrainingData(
             kind, rowIds, columnIds, matrix, located, validation.Select(Locate).ToArray(), test.Select(Locate).ToArray(),
-            new RatingScale(min, max, 0), side?.Reindex(rowIds));
+            scale ?? new RatingScale(all.Min(r => r.Value), all.Max(r => r.Value), 0), side?.Reindex(rowIds));
     }
 
     private static Dictionary<int, int> Index(int[] ids)
