@@ -6,11 +6,12 @@ namespace AutoRec.Training.Training;
 /// Returns freed native memory to the operating system. libtorch's many multi-megabyte temporaries raise glibc's
 /// dynamic mmap threshold, after which freed blocks stay in the heap and resident memory climbs by hundreds of
 /// megabytes per epoch although nothing leaks (measured with <c>autorec-train bench</c>; see docs/benchmarks.md).
-/// Trimming once per epoch keeps resident memory flat at no measurable cost.
+/// Trimming once per epoch keeps resident memory flat at no measurable cost. Setting AUTOREC_MALLOC_TRIM=0
+/// turns it off, to reproduce the growth (docs/benchmarks.md).
 /// </summary>
 internal static partial class NativeHeap
 {
-    private static bool _unavailable = !OperatingSystem.IsLinux();
+    private static bool _unavailable = !OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("AUTOREC_MALLOC_TRIM") == "0";
 
     /// <summary>Calls glibc's <c>malloc_trim(0)</c> where it exists; elsewhere does nothing.</summary>
     public static void Trim()
