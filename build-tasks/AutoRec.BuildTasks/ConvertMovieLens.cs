@@ -33,6 +33,7 @@ public sealed class ConvertMovieLens : Task
     public override bool Execute()
     {
         var clock = Stopwatch.StartNew();
+        string current = DatasetDir; // what a file-system error is reported against
         try
         {
             MovieLensDataset dataset = MovieLensReader.Read(MovieLensLayout.Detect(Dataset, DatasetDir));
@@ -41,6 +42,7 @@ public sealed class ConvertMovieLens : Task
             string Target(string name)
             {
                 string path = Path.GetFullPath(Path.Combine(OutputDirectory, name));
+                current = path;
                 written.Add(path);
                 return files.Stage(path);
             }
@@ -52,6 +54,7 @@ public sealed class ConvertMovieLens : Task
                 ParquetTables.WriteUsers(Target("users.parquet"), dataset.Users);
             }
 
+            current = Path.GetFullPath(OutputDirectory); // the commit renames several files there
             files.Commit();
 
             // A users.parquet left by an earlier conversion into this folder (say, of another DatasetDir) would be
@@ -59,6 +62,7 @@ public sealed class ConvertMovieLens : Task
             string staleUsers = Path.GetFullPath(Path.Combine(OutputDirectory, "users.parquet"));
             if (dataset.Users.Count == 0 && File.Exists(staleUsers))
             {
+                current = staleUsers;
                 File.Delete(staleUsers);
                 Log.LogMessage(MessageImportance.Normal, $"AutoRec: {Dataset} has no users; deleted the earlier {staleUsers}");
             }
@@ -73,6 +77,12 @@ public sealed class ConvertMovieLens : Task
         catch (DataFormatException e)
         {
             Log.LogDataError(e);
+            return false;
+        }
+        catch (Exception e) when (TaskLogging.IsFileSystemError(e))
+        {
+            // Before the commit, disposing AtomicFiles deleted the staged files: earlier outputs are as they were.
+            Log.LogFileSystemError(current, e);
             return false;
         }
     }

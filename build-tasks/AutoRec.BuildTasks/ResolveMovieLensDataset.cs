@@ -7,8 +7,9 @@ namespace AutoRec.BuildTasks;
 
 /// <summary>
 /// Finds the raw files of <see cref="Dataset"/>: in <see cref="DatasetDir"/> when given, otherwise in the first of
-/// <see cref="SearchDirectories"/> that holds them. Finding nothing is not an error here (the caller may download);
-/// a folder that is given or found but malformed is.
+/// <see cref="SearchDirectories"/> that holds a complete layout. Finding nothing is not an error here (the caller may
+/// download). A given folder without the files is an error; a searched one (say, an interrupted copy) is skipped with a
+/// low-importance message saying why, and the search goes on.
 /// </summary>
 public sealed class ResolveMovieLensDataset : Task
 {
@@ -41,6 +42,7 @@ public sealed class ResolveMovieLensDataset : Task
     /// <inheritdoc />
     public override bool Execute()
     {
+        string? current = string.IsNullOrWhiteSpace(DatasetDir) ? null : DatasetDir; // what a file-system error is reported against
         try
         {
             if (!string.IsNullOrWhiteSpace(DatasetDir))
@@ -52,12 +54,26 @@ public sealed class ResolveMovieLensDataset : Task
             foreach (ITaskItem candidate in SearchDirectories)
             {
                 string dir = candidate.ItemSpec;
-                if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
+                current = dir;
+                if (!Directory.Exists(dir) || !Directory.EnumerateFileSystemEntries(dir).Any())
                 {
-                    Use(MovieLensLayout.Detect(Dataset, dir), dir);
-                    Log.LogMessage(MessageImportance.Normal, $"AutoRec: using {Dataset} from {Path.GetFullPath(dir)}");
-                    return true;
+                    continue;
                 }
+
+                MovieLensLayout layout;
+                try
+                {
+                    layout = MovieLensLayout.Detect(Dataset, dir);
+                }
+                catch (DataFormatException e)
+                {
+                    Log.LogMessage(MessageImportance.Low, $"AutoRec: skipping {Path.GetFullPath(dir)}, which does not hold a complete {Dataset}: {e.Message}");
+                    continue;
+                }
+
+                Use(layout, dir);
+                Log.LogMessage(MessageImportance.Normal, $"AutoRec: using {Dataset} from {Path.GetFullPath(dir)}");
+                return true;
             }
 
             return true;
@@ -65,6 +81,11 @@ public sealed class ResolveMovieLensDataset : Task
         catch (DataFormatException e)
         {
             Log.LogDataError(e);
+            return false;
+        }
+        catch (Exception e) when (TaskLogging.IsFileSystemError(e))
+        {
+            Log.LogFileSystemError(current, e);
             return false;
         }
     }

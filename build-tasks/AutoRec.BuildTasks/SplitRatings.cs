@@ -49,6 +49,7 @@ public sealed class SplitRatings : Task
         }
 
         var clock = Stopwatch.StartNew();
+        string current = RatingsFile; // what a file-system error is reported against
         try
         {
             var options = new SplitOptions(seed, test, validation);
@@ -60,6 +61,7 @@ public sealed class SplitRatings : Task
             string Target(string name)
             {
                 string path = Path.GetFullPath(Path.Combine(OutputDirectory, name));
+                current = path;
                 written.Add(path);
                 return files.Stage(path);
             }
@@ -68,6 +70,7 @@ public sealed class SplitRatings : Task
             ParquetTables.WriteRatings(Target("validation.parquet"), split.Validation);
             ParquetTables.WriteRatings(Target("test.parquet"), split.Test);
             File.WriteAllText(Target("split.json"), SplitSummary.ToJson(options, split));
+            current = Path.GetFullPath(OutputDirectory); // the commit renames several files there
             files.Commit();
 
             WrittenFiles = written.Select(f => (ITaskItem)new TaskItem(f)).ToArray();
@@ -80,6 +83,12 @@ public sealed class SplitRatings : Task
         catch (DataFormatException e)
         {
             Log.LogDataError(e);
+            return false;
+        }
+        catch (Exception e) when (TaskLogging.IsFileSystemError(e))
+        {
+            // Before the commit, disposing AtomicFiles deleted the staged files: earlier outputs are as they were.
+            Log.LogFileSystemError(current, e);
             return false;
         }
     }

@@ -26,7 +26,10 @@ public sealed class ValidateModel : Task
     [Required]
     public string TestFile { get; set; } = "";
 
-    /// <summary>The training's metrics.json (its test_rmse is compared); optional.</summary>
+    /// <summary>
+    /// The training's metrics.json, whose test_rmse must agree with the measured one. Optional, but when given the
+    /// file must exist and hold a test_rmse (AR3104 otherwise): the pipeline always passes it.
+    /// </summary>
     public string? MetricsFile { get; set; }
 
     /// <summary>Where validation.json goes.</summary>
@@ -51,10 +54,37 @@ public sealed class ValidateModel : Task
             return false;
         }
 
-        ValidationReport report;
+        string? current = null; // what a file-system error is reported against, when known
         try
         {
-            report = ModelValidator.Validate(ModelFile, TrainFile, TestFile);
+            // The agreement check needs the training's number: a missing or malformed metrics.json fails before the
+            // (slower) evaluation.
+            double? trained = null;
+            if (!string.IsNullOrEmpty(MetricsFile))
+            {
+                current = MetricsFile;
+                trained = TrainingTestRmse(MetricsFile);
+                if (trained is null)
+                {
+                    return false;
+                }
+            }
+
+            // Opening the inputs first names the one that cannot be read; errors inside the evaluation cannot.
+            foreach (string input in (string[])[ModelFile, TrainFile, TestFile])
+            {
+                current = input;
+                if (File.Exists(input))
+                {
+                    File.OpenRead(input).Dispose();
+                }
+            }
+
+            current = null;
+            ValidationReport report = ModelValidator.Validate(ModelFile, TrainFile, TestFile);
+            current = OutputFile;
+            report.Write(OutputFile);
+            return Check(report, maxRmse, trained, tolerance);
         }
         catch (ModelFormatException e)
         {
@@ -71,8 +101,15 @@ public sealed class ValidateModel : Task
             TaskLogging.LogCodedError(Log, "AR3103", TrainFile, $"the split does not fit the model: {e.Message}");
             return false;
         }
+        catch (Exception e) when (TaskLogging.IsFileSystemError(e))
+        {
+            Log.LogFileSystemError(current, e);
+            return false;
+        }
+    }
 
-        report.Write(OutputFile);
+    private bool Check(ValidationReport report, double maxRmse, double? trained, double tolerance)
+    {
         TestRmse = report.TestRmse.ToString("R", CultureInfo.InvariantCulture);
         Log.LogMessage(
             MessageImportance.High,
@@ -88,7 +125,9 @@ public sealed class ValidateModel : Task
             ok = false;
         }
 
-        if (!string.IsNullOrEmpty(MetricsFile) && TrainingTestRmse(MetricsFile) is double trained && !(Math.Abs(trained - report.TestRmse) <= tolerance))
+        // Both NaN (nothing to score) agree; AR3101 has already failed such a model.
+        bool agree = trained is not double t || Math.Abs(t - report.TestRmse) <= tolerance || (double.IsNaN(t) && double.IsNaN(report.TestRmse));
+        if (!agree)
         {
             TaskLogging.LogCodedError(
                 Log, "AR3102", MetricsFile,
@@ -99,15 +138,48 @@ public sealed class ValidateModel : Task
         return ok;
     }
 
-    private static double? TrainingTestRmse(string path)
+    /// <summary>The test_rmse of metrics.json, or null after logging AR3104 when the file is missing or malformed.</summary>
+    private double? TrainingTestRmse(string path)
     {
         if (!File.Exists(path))
         {
+            TaskLogging.LogCodedError(
+                Log, TaskErrorCodes.BadMetrics, path,
+                "metrics.json not found: the training's test_rmse is needed to check the exported model against it");
             return null;
         }
 
-        using JsonDocument metrics = JsonDocument.Parse(File.ReadAllText(path));
-        return metrics.RootElement.TryGetProperty("test_rmse", out JsonElement value) ? value.GetDouble() : null;
+        string reason;
+        try
+        {
+            using JsonDocument metrics = JsonDocument.Parse(File.ReadAllText(path));
+            if (metrics.RootElement.ValueKind == JsonValueKind.Object && metrics.RootElement.TryGetProperty("test_rmse", out JsonElement value))
+            {
+                // The trainer writes NaN as "NaN" (named floating-point literals).
+                if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double number))
+                {
+                    return number;
+                }
+
+                if (value.ValueKind == JsonValueKind.String && value.GetString() is "NaN" or "Infinity" or "-Infinity")
+                {
+                    return double.Parse(value.GetString()!, CultureInfo.InvariantCulture);
+                }
+
+                reason = $"test_rmse is {value.GetRawText()}, not a number";
+            }
+            else
+            {
+                reason = "no test_rmse number";
+            }
+        }
+        catch (JsonException e)
+        {
+            reason = $"not valid JSON: {e.Message}";
+        }
+
+        TaskLogging.LogCodedError(Log, TaskErrorCodes.BadMetrics, path, $"malformed metrics.json: {reason}");
+        return null;
     }
 
     private bool TryParse(string text, string property, out double value)

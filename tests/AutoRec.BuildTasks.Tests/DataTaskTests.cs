@@ -311,6 +311,85 @@ public sealed class DataTaskTests : IDisposable
     }
 
     [Fact]
+    public void ConvertIntoAFolderThatCannotBeCreatedIsAR1012()
+    {
+        TinyDataset.Write(_raw);
+        string blocker = _dir.Write("blocker", "a file, not a folder\n");
+        var engine = new FakeBuildEngine();
+        var task = new ConvertMovieLens { BuildEngine = engine, Dataset = "tiny", DatasetDir = _raw, OutputDirectory = Path.Combine(blocker, "data") };
+        Assert.False(task.Execute());
+        BuildErrorEventArgs error = Assert.Single(engine.Errors);
+        Assert.Equal("AR1012", error.Code);
+        string ratings = Path.Combine(blocker, "data", "ratings.parquet");
+        Assert.Equal(ratings, error.File);
+        Assert.StartsWith($"cannot read or write {ratings}: ", error.Message, StringComparison.Ordinal);
+        Assert.Empty(task.WrittenFiles);
+        Assert.Empty(Directory.GetFiles(_dir.Root, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void ConvertOfALockedRawFileIsAR1012AndKeepsTheOldFiles()
+    {
+        TinyDataset.Write(_raw);
+        Assert.True(Convert().Result);
+        Dictionary<string, byte[]> before = Snapshot();
+
+        // .NET locks a file opened with FileShare.None against other opens, in this process too (flock on Unix).
+        string movies = Path.Combine(_raw, "movies.dat");
+        using (new FileStream(movies, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            (bool ok, FakeBuildEngine engine, ConvertMovieLens task) = Convert();
+            Assert.False(ok);
+            BuildErrorEventArgs error = Assert.Single(engine.Errors);
+            Assert.Equal("AR1012", error.Code);
+            Assert.Contains(movies, error.Message, StringComparison.Ordinal);
+            Assert.Empty(task.WrittenFiles);
+        }
+
+        AssertUnchanged(before);
+    }
+
+    [Fact]
+    public void SplitIntoAFolderThatCannotBeCreatedIsAR1012AndKeepsTheOldFiles()
+    {
+        TinyDataset.Write(_raw);
+        Assert.True(Convert().Result);
+        Assert.True(Split().Result);
+        Dictionary<string, byte[]> before = Snapshot();
+        string blocker = _dir.Write("blocker", "a file, not a folder\n");
+
+        var engine = new FakeBuildEngine();
+        var task = new SplitRatings { BuildEngine = engine, RatingsFile = Path.Combine(_out, "ratings.parquet"), OutputDirectory = Path.Combine(blocker, "data"), Seed = "7" };
+        Assert.False(task.Execute());
+        BuildErrorEventArgs error = Assert.Single(engine.Errors);
+        Assert.Equal("AR1012", error.Code);
+        Assert.Equal(Path.Combine(blocker, "data", "train.parquet"), error.File);
+        Assert.Empty(task.WrittenFiles);
+        AssertUnchanged(before);
+    }
+
+    [Fact]
+    public void SplitOfALockedRatingsFileIsAR1012NamingIt()
+    {
+        TinyDataset.Write(_raw);
+        Assert.True(Convert().Result);
+        Assert.True(Split().Result);
+        string ratings = Path.Combine(_out, "ratings.parquet");
+        Dictionary<string, byte[]> before = Snapshot();
+        using (new FileStream(ratings, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            (bool ok, FakeBuildEngine engine, SplitRatings task) = Split(seed: "7");
+            Assert.False(ok);
+            BuildErrorEventArgs error = Assert.Single(engine.Errors);
+            Assert.Equal("AR1012", error.Code);
+            Assert.Equal(ratings, error.File);
+            Assert.Empty(task.WrittenFiles);
+        }
+
+        AssertUnchanged(before);
+    }
+
+    [Fact]
     public void ResolveFindsTheGivenFolder()
     {
         TinyDataset.Write(_raw);
@@ -341,6 +420,75 @@ public sealed class DataTaskTests : IDisposable
         };
         Assert.True(task.Execute());
         Assert.Equal(_raw, task.ResolvedDir);
+    }
+
+    [Fact]
+    public void ResolveSkipsASearchedFolderWithoutACompleteDatasetAndGoesOn()
+    {
+        // An interrupted copy: ratings.dat but no movies.dat.
+        string partial = _dir.PathOf("partial");
+        TinyDataset.Write(partial);
+        File.Delete(Path.Combine(partial, "movies.dat"));
+        // A folder with no MovieLens files at all.
+        string other = _dir.SubDir("other");
+        File.WriteAllText(Path.Combine(other, "notes.txt"), "nothing here\n");
+        TinyDataset.Write(_raw);
+
+        var engine = new FakeBuildEngine();
+        var task = new ResolveMovieLensDataset
+        {
+            BuildEngine = engine,
+            Dataset = "tiny",
+            SearchDirectories = [new TaskItem(partial), new TaskItem(other), new TaskItem(_raw)],
+        };
+        Assert.True(task.Execute());
+        Assert.Empty(engine.Errors);
+        Assert.Empty(engine.Warnings);
+        Assert.Equal(_raw, task.ResolvedDir);
+        Assert.True(task.HasUsers);
+        BuildMessageEventArgs skipped = Assert.Single(engine.Messages, m => m.Message!.Contains(partial, StringComparison.Ordinal));
+        Assert.Equal(MessageImportance.Low, skipped.Importance);
+        Assert.Contains("movies.dat", skipped.Message, StringComparison.Ordinal);
+        Assert.Equal(MessageImportance.Low, Assert.Single(engine.Messages, m => m.Message!.Contains(other, StringComparison.Ordinal)).Importance);
+    }
+
+    [Fact]
+    public void ResolveFindingOnlyIncompleteFoldersFindsNothingSoTheBuildCanDownload()
+    {
+        string partial = _dir.PathOf("ml-1m");
+        TinyDataset.Write(partial);
+        File.Delete(Path.Combine(partial, "users.dat")); // optional
+        File.Delete(Path.Combine(partial, "movies.dat")); // required
+
+        var engine = new FakeBuildEngine();
+        var task = new ResolveMovieLensDataset { BuildEngine = engine, Dataset = "ml-1m", SearchDirectories = [new TaskItem(partial), new TaskItem(_dir.PathOf("absent"))] };
+        Assert.True(task.Execute());
+        Assert.Empty(engine.Errors);
+        Assert.Equal("", task.ResolvedDir);
+        Assert.Empty(task.RawFiles);
+        Assert.Contains(engine.Messages, m => m.Importance == MessageImportance.Low && m.Message!.Contains("skipping", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ResolveOfAGivenIncompleteFolderIsStillALocatedError()
+    {
+        TinyDataset.Write(_raw);
+        File.Delete(Path.Combine(_raw, "movies.dat"));
+        TinyDataset.Write(_dir.PathOf("complete"));
+
+        var engine = new FakeBuildEngine();
+        var task = new ResolveMovieLensDataset
+        {
+            BuildEngine = engine,
+            Dataset = "tiny",
+            DatasetDir = _raw,
+            SearchDirectories = [new TaskItem(_dir.PathOf("complete"))], // never searched when a folder is given
+        };
+        Assert.False(task.Execute());
+        BuildErrorEventArgs error = Assert.Single(engine.Errors);
+        Assert.Equal(DataErrorCodes.MissingFile, error.Code);
+        Assert.Equal(Path.Combine(_raw, "movies.dat"), error.File);
+        Assert.Equal("", task.ResolvedDir);
     }
 
     [Fact]
