@@ -47,7 +47,7 @@ public sealed class ConvertMovieLens : Task
                 return files.Stage(path);
             }
 
-            ParquetTables.WriteRatings(Target("ratings.parquet"), dataset.Ratings);
+            ParquetTables.WriteRatings(Target("ratings.parquet"), dataset.Ratings, dataset.Scale);
             ParquetTables.WriteMovies(Target("movies.parquet"), dataset.Movies);
             if (dataset.Users.Count > 0)
             {

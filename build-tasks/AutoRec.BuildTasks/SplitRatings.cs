@@ -54,6 +54,7 @@ public sealed class SplitRatings : Task
         {
             var options = new SplitOptions(seed, test, validation);
             Rating[] ratings = ParquetTables.ReadRatings(RatingsFile);
+            RatingScale? scale = ParquetTables.ReadRatingScale(RatingsFile); // carried to the parts, for training
             RatingSplit split = RatingSplitter.Split(ratings, options);
 
             using var files = new AtomicFiles();
@@ -66,9 +67,9 @@ public sealed class SplitRatings : Task
                 return files.Stage(path);
             }
 
-            ParquetTables.WriteRatings(Target("train.parquet"), split.Train);
-            ParquetTables.WriteRatings(Target("validation.parquet"), split.Validation);
-            ParquetTables.WriteRatings(Target("test.parquet"), split.Test);
+            ParquetTables.WriteRatings(Target("train.parquet"), split.Train, scale);
+            ParquetTables.WriteRatings(Target("validation.parquet"), split.Validation, scale);
+            ParquetTables.WriteRatings(Target("test.parquet"), split.Test, scale);
             File.WriteAllText(Target("split.json"), SplitSummary.ToJson(options, split));
             current = Path.GetFullPath(OutputDirectory); // the commit renames several files there
             files.Commit();

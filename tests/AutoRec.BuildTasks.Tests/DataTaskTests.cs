@@ -109,6 +109,20 @@ public sealed class DataTaskTests : IDisposable
     }
 
     [Fact]
+    public void TheDatasetsRatingScaleTravelsFromConvertThroughSplit()
+    {
+        string raw = _dir.SubDir("scale-raw");
+        TinyDataset.Write(raw);
+        string output = _dir.SubDir("scale-out");
+        Assert.True(new ConvertMovieLens { BuildEngine = new FakeBuildEngine(), Dataset = "tiny", DatasetDir = raw, OutputDirectory = output }.Execute());
+        Assert.True(new SplitRatings { BuildEngine = new FakeBuildEngine(), RatingsFile = Path.Combine(output, "ratings.parquet"), OutputDirectory = output }.Execute());
+        foreach (string file in new[] { "ratings.parquet", "train.parquet", "validation.parquet", "test.parquet" })
+        {
+            Assert.Equal(AutoRec.Data.RatingScale.WholeStars, AutoRec.Data.ParquetTables.ReadRatingScale(Path.Combine(output, file)));
+        }
+    }
+
+    [Fact]
     public void SplitWritesTheSplitFiles()
     {
         TinyDataset.Write(_raw);
