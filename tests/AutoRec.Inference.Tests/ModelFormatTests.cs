@@ -61,18 +61,9 @@ public sealed class ModelFormatTests : IDisposable
     [Fact]
     public void ForeignModelWithOtherInputs()
     {
-        // A valid ONNX model that is not ours: y = Identity(x).
-        var graph = new GraphProto { Name = "foreign" };
-        graph.Input.Add(OnnxModelBuilder.FloatMatrix("x", 4));
-        graph.Output.Add(OnnxModelBuilder.FloatMatrix("y", 4));
-        var node = new NodeProto { OpType = "Identity", Name = "id" };
-        node.Input.Add("x");
-        node.Output.Add("y");
-        graph.Node.Add(node);
-        var model = new ModelProto { IrVersion = 8, Graph = graph };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 17 });
+        byte[] foreign = ForeignModels.Identity(4);
         string path = _dir.PathOf("foreign.onnx");
-        File.WriteAllBytes(path, model.ToByteArray());
+        File.WriteAllBytes(path, foreign);
 
         var error = Assert.Throws<ModelFormatException>(() => RecommenderModel.Open(path));
         Assert.Equal(ModelErrorCodes.WrongSignature, error.Code);
