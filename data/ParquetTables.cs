@@ -51,26 +51,11 @@ public static class ParquetTables
     }
 
     /// <summary>The rating scale stored in a ratings file, or null when it has none (files written without a scale).</summary>
-    /// <exception cref="DataFormatException">The file is missing or not a Parquet file.</exception>
-    public static RatingScale? ReadRatingScale(string path) => ReadRatingScaleAsync(path).GetAwaiter().GetResult();
-
-    private static async Task<RatingScale?> ReadRatingScaleAsync(string path)
+    /// <exception cref="DataFormatException">The file is missing or not a ratings file.</exception>
+    public static RatingScale? ReadRatingScale(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new DataFormatException(DataErrorCodes.MissingFile, path, 0, "file not found");
-        }
-
-        await using FileStream stream = File.OpenRead(path);
-        try
-        {
-            await using ParquetReader reader = await ParquetReader.CreateAsync(stream);
-            return RatingScale.FromMetadata(reader.CustomMetadata);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or ParquetException)
-        {
-            throw new DataFormatException(DataErrorCodes.BadParquet, path, 0, $"not a Parquet file: {e.Message}");
-        }
+        _ = ReadRatings(path, out RatingScale? scale);
+        return scale;
     }
 
     /// <summary>Writes users to <paramref name="path"/>.</summary>
@@ -88,9 +73,14 @@ public static class ParquetTables
 
     /// <summary>Reads a ratings file written by <see cref="WriteRatings"/>.</summary>
     /// <exception cref="DataFormatException">The file is missing or its schema is not the ratings schema.</exception>
-    public static Rating[] ReadRatings(string path)
+    public static Rating[] ReadRatings(string path) => ReadRatings(path, out _);
+
+    /// <summary>Reads a ratings file and the rating scale stored with it (null when it has none), in one pass.</summary>
+    /// <exception cref="DataFormatException">The file is missing or its schema is not the ratings schema.</exception>
+    public static Rating[] ReadRatings(string path, out RatingScale? scale)
     {
-        Array[] columns = Read(path, RatingsSchema);
+        (Array[] columns, IReadOnlyDictionary<string, string> metadata) = ReadAsync(path, RatingsSchema).GetAwaiter().GetResult();
+        scale = RatingScale.FromMetadata(metadata);
         var users = (int[])columns[0];
         var movies = (int[])columns[1];
         var values = (float[])columns[2];
@@ -151,9 +141,9 @@ public static class ParquetTables
         }
     }
 
-    private static Array[] Read(string path, ParquetSchema expected) => ReadAsync(path, expected).GetAwaiter().GetResult();
+    private static Array[] Read(string path, ParquetSchema expected) => ReadAsync(path, expected).GetAwaiter().GetResult().Columns;
 
-    private static async Task<Array[]> ReadAsync(string path, ParquetSchema expected)
+    private static async Task<(Array[] Columns, IReadOnlyDictionary<string, string> Metadata)> ReadAsync(string path, ParquetSchema expected)
     {
         if (!File.Exists(path))
         {
@@ -205,7 +195,7 @@ public static class ParquetTables
                 throw new DataFormatException(DataErrorCodes.BadParquet, path, 0, $"the file is damaged: {e.Message}");
             }
 
-            return parts.Select((p, f) => Concat(p, wanted[f].ClrType)).ToArray();
+            return (parts.Select((p, f) => Concat(p, wanted[f].ClrType)).ToArray(), reader.CustomMetadata);
         }
     }
 

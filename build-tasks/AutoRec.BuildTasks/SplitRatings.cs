@@ -53,8 +53,7 @@ public sealed class SplitRatings : Task
         try
         {
             var options = new SplitOptions(seed, test, validation);
-            Rating[] ratings = ParquetTables.ReadRatings(RatingsFile);
-            RatingScale? scale = ParquetTables.ReadRatingScale(RatingsFile); // carried to the parts, for training
+            Rating[] ratings = ParquetTables.ReadRatings(RatingsFile, out RatingScale? scale); // the scale goes to the parts, for training
             RatingSplit split = RatingSplitter.Split(ratings, options);
 
             using var files = new AtomicFiles();

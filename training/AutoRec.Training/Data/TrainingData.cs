@@ -86,7 +86,8 @@ public sealed class TrainingData
     /// <exception cref="DataFormatException">A file is missing or malformed.</exception>
     public static TrainingData Load(string dataDir, ModelConfig config)
     {
-        Rating[] train = ParquetTables.ReadRatings(Path.Combine(dataDir, "train.parquet"));
+        // The dataset's scale travels with the files; files without it fall back to the ratings' own range.
+        Rating[] train = ParquetTables.ReadRatings(Path.Combine(dataDir, "train.parquet"), out RatingScale? scale);
         Rating[] validation = ParquetTables.ReadRatings(Path.Combine(dataDir, "validation.parquet"));
         Rating[] test = ParquetTables.ReadRatings(Path.Combine(dataDir, "test.parquet"));
         if (train.Length == 0)
@@ -102,8 +103,6 @@ public sealed class TrainingData
                 : SideFeatures.ForMovies(ParquetTables.ReadMovies(Path.Combine(dataDir, "movies.parquet")));
         }
 
-        // The dataset's scale travels with the files; files without it fall back to the ratings' own range.
-        RatingScale? scale = ParquetTables.ReadRatingScale(Path.Combine(dataDir, "train.parquet"));
         return Create(config.Kind, train, validation, test, side, scale);
     }
 
