@@ -40,7 +40,7 @@ public static class Commands
         var metrics = new RunMetrics(
             outcome.Test.Global, outcome.Test.UserMean, outcome.Validation.Global, outcome.Validation.UserMean, best.TrainRmse,
             outcome.BestEpoch, outcome.History.Count, outcome.StoppedEarly, outcome.TrainSeconds,
-            outcome.TrainSeconds / Math.Max(outcome.History.Count, 1), RunReport.PeakRssMb(), outcome.Test.Count, parameters);
+            outcome.TrainSeconds / Math.Max(outcome.History.Count, 1), ProcessMemory.PeakMb(), outcome.Test.Count, parameters);
 
         using (var writes = new AtomicFiles())
         {

@@ -18,7 +18,7 @@ public sealed class BenchProgress(TextWriter output) : IProgressSink
     /// <inheritdoc />
     public void Epoch(EpochResult result, int bestEpoch)
     {
-        double rss = CurrentRssMb();
+        double rss = ProcessMemory.CurrentMb();
         _epochs.Add((result, rss));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Epoch},{result.Seconds:F3},{rss:F0},{result.ValidationRmse:F4}"));
     }
@@ -41,15 +41,6 @@ public sealed class BenchProgress(TextWriter output) : IProgressSink
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"# seconds per epoch (epochs 2-{_epochs.Count}): mean {mean:F3}, min {steady.Min(e => e.Result.Seconds):F3}; " +
-            $"RSS after epoch 2 {steady[0].RssMb:F0} MB, after epoch {_epochs.Count} {steady[^1].RssMb:F0} MB (growth {growth:F0} MB); peak RSS {RunReport.PeakRssMb():F0} MB"));
-    }
-
-    private static double CurrentRssMb()
-    {
-        const string status = "/proc/self/status";
-        string? line = File.Exists(status) ? File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)) : null;
-        return line is not null && long.TryParse(line[6..].Trim().Split(' ')[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long kb)
-            ? kb / 1024.0
-            : Environment.WorkingSet / (1024.0 * 1024.0);
+            $"RSS after epoch 2 {steady[0].RssMb:F0} MB, after epoch {_epochs.Count} {steady[^1].RssMb:F0} MB (growth {growth:F0} MB); peak RSS {ProcessMemory.PeakMb():F0} MB"));
     }
 }

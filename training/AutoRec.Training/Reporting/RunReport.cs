@@ -77,20 +77,4 @@ public static class RunReport
         plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         plot.SavePng(path, 900, 540);
     }
-
-    /// <summary>Peak resident memory of this process in MB (Linux VmHWM), or the working set elsewhere.</summary>
-    public static double PeakRssMb()
-    {
-        const string status = "/proc/self/status";
-        if (File.Exists(status))
-        {
-            string? line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            if (line is not null && long.TryParse(line[6..].Trim().Split(' ')[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long kb))
-            {
-                return kb / 1024.0;
-            }
-        }
-
-        return Environment.WorkingSet / (1024.0 * 1024.0);
-    }
 }
