@@ -1,3 +1,5 @@
+using AutoRec.Contracts;
+
 namespace AutoRec.Data;
 
 /// <summary>The three on-disk layouts MovieLens has shipped in.</summary>
@@ -23,8 +25,6 @@ public sealed record MovieLensLayout(
     string? UsersFile,
     string? GenresFile)
 {
-    private static readonly string[] HalfStarDatasets = ["ml-10m", "ml-20m", "ml-25m", "ml-32m", "ml-latest", "ml-latest-small"];
-
     /// <summary>The files the conversion reads, for incremental builds.</summary>
     public IEnumerable<string> InputFiles =>
         new[] { RatingsFile, MoviesFile, UsersFile, GenresFile }.Where(f => f is not null)!;
@@ -41,7 +41,8 @@ public sealed record MovieLensLayout(
             throw new DataFormatException(DataErrorCodes.MissingFile, directory, 0, "the dataset folder does not exist");
         }
 
-        MovieLensFormat format = FormatOf(dataset) ?? FormatOfFiles(directory)
+        MovieLensRelease? release = MovieLensRelease.Find(dataset);
+        MovieLensFormat format = release?.Format ?? FormatOfFiles(directory)
             ?? throw new DataFormatException(
                 DataErrorCodes.UnknownFormat, directory, 0,
                 $"no MovieLens files found for '{dataset}': expected ratings.dat (ml-1m, ml-10m), u.data (ml-100k) or ratings.csv (ml-20m and later)");
@@ -63,7 +64,7 @@ public sealed record MovieLensLayout(
         return format switch
         {
             MovieLensFormat.DoubleColon => new MovieLensLayout(
-                dataset, format, ScaleOf(dataset, hasUsers: Optional("users.dat") is not null),
+                dataset, format, release?.Scale ?? ScaleOfUnknownRelease(hasUsers: Optional("users.dat") is not null),
                 Required("ratings.dat"), Required("movies.dat"), Optional("users.dat"), null),
             MovieLensFormat.Ml100k => new MovieLensLayout(
                 dataset, format, RatingScale.WholeStars,
@@ -73,14 +74,6 @@ public sealed record MovieLensLayout(
                 Required("ratings.csv"), Required("movies.csv"), null, null),
         };
     }
-
-    private static MovieLensFormat? FormatOf(string dataset) => dataset.ToLowerInvariant() switch
-    {
-        "ml-100k" => MovieLensFormat.Ml100k,
-        "ml-1m" or "ml-10m" => MovieLensFormat.DoubleColon,
-        "ml-20m" or "ml-25m" or "ml-32m" or "ml-latest" or "ml-latest-small" => MovieLensFormat.Csv,
-        _ => null,
-    };
 
     private static MovieLensFormat? FormatOfFiles(string directory)
     {
@@ -97,9 +90,6 @@ public sealed record MovieLensLayout(
         return File.Exists(Path.Combine(directory, "ratings.csv")) ? MovieLensFormat.Csv : null;
     }
 
-    // ml-1m has whole stars and users; ml-10m has half stars and no users.dat.
-    private static RatingScale ScaleOf(string dataset, bool hasUsers) =>
-        HalfStarDatasets.Contains(dataset.ToLowerInvariant()) || (!string.Equals(dataset, "ml-1m", StringComparison.OrdinalIgnoreCase) && !hasUsers)
-            ? RatingScale.HalfStars
-            : RatingScale.WholeStars;
+    // A dataset of one's own in the ml-1m/ml-10m layout: ml-1m (whole stars) has users, ml-10m (half stars) has none.
+    private static RatingScale ScaleOfUnknownRelease(bool hasUsers) => hasUsers ? RatingScale.WholeStars : RatingScale.HalfStars;
 }

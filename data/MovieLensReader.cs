@@ -1,4 +1,5 @@
 using System.Globalization;
+using AutoRec.Contracts;
 
 namespace AutoRec.Data;
 

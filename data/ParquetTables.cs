@@ -1,3 +1,4 @@
+using AutoRec.Contracts;
 using Parquet;
 using Parquet.Schema;
 

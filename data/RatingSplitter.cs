@@ -1,3 +1,5 @@
+using AutoRec.Contracts;
+
 namespace AutoRec.Data;
 
 /// <summary>How <see cref="RatingSplitter"/> splits: the seed and the held-out fractions.</summary>

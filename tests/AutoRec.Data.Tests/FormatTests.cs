@@ -1,4 +1,5 @@
 using System.Text;
+using AutoRec.Contracts;
 
 namespace AutoRec.Data.Tests;
 

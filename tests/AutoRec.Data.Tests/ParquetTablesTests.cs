@@ -1,3 +1,5 @@
+using AutoRec.Contracts;
+
 namespace AutoRec.Data.Tests;
 
 /// <summary>Ratings, users and movies survive a Parquet round trip; wrong files are reported.</summary>

@@ -1,3 +1,5 @@
+using AutoRec.Contracts;
+
 namespace AutoRec.Data.Tests;
 
 /// <summary>The per-user stratified split: a partition, deterministic, sorted, with every user in train.</summary>

@@ -1,3 +1,5 @@
+using AutoRec.Contracts;
+
 namespace AutoRec.Data.Tests;
 
 /// <summary>Every kind of bad input gives a <see cref="DataFormatException"/> with its code, file and 1-based line.</summary>

@@ -1,7 +1,7 @@
 using System.Collections;
 using Microsoft.Build.Framework;
 
-namespace AutoRec.BuildTasks.Tests;
+namespace AutoRec.Tests.Shared;
 
 /// <summary>Records what a task logs, so tests can run tasks without MSBuild.</summary>
 internal sealed class FakeBuildEngine : IBuildEngine

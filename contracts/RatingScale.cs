@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace AutoRec.Data;
+namespace AutoRec.Contracts;
 
 /// <summary>The values a rating may take: <see cref="Min"/> to <see cref="Max"/> in steps of <see cref="Step"/>.</summary>
 public readonly record struct RatingScale(float Min, float Max, float Step)
@@ -23,9 +23,9 @@ public readonly record struct RatingScale(float Min, float Max, float Step)
         return MathF.Abs(steps - MathF.Round(steps)) < 1e-4f;
     }
 
-    private const string MinKey = "autorec.rating_min";
-    private const string MaxKey = "autorec.rating_max";
-    private const string StepKey = "autorec.rating_step";
+    private const string MinKey = ModelMetadataKeys.RatingMin;
+    private const string MaxKey = ModelMetadataKeys.RatingMax;
+    private const string StepKey = ModelMetadataKeys.RatingStep;
 
     /// <summary>This scale as key-value metadata (stored in the ratings Parquet files).</summary>
     public Dictionary<string, string> ToMetadata() => new()

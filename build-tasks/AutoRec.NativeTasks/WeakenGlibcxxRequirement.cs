@@ -1,8 +1,7 @@
-using AutoRec.Data;
 using Microsoft.Build.Framework;
 using Task = Microsoft.Build.Utilities.Task;
 
-namespace AutoRec.BuildTasks;
+namespace AutoRec.NativeTasks;
 
 /// <summary>
 /// Makes TorchSharp's <c>libLibTorchSharp.so</c> load on systems whose libstdc++ is older than the one it was
@@ -48,7 +47,9 @@ public sealed class WeakenGlibcxxRequirement : Task
             }
             catch (Exception e) when (e is InvalidDataException or ArgumentOutOfRangeException or OverflowException)
             {
-                Log.LogCodedError("AR1901", library, $"cannot patch the version requirements: {e.Message}");
+                Log.LogError(
+                    subcategory: null, errorCode: "AR1901", helpKeyword: null, file: library, lineNumber: 0, columnNumber: 0,
+                    endLineNumber: 0, endColumnNumber: 0, message: $"cannot patch the version requirements: {e.Message}");
                 return false;
             }
 
@@ -57,7 +58,10 @@ public sealed class WeakenGlibcxxRequirement : Task
                 // Keep the copy's timestamp: the SDK's copy step then sees an unchanged file (same size and time)
                 // and does not replace the patched library on the next build.
                 DateTime written = File.GetLastWriteTimeUtc(library);
-                AtomicFiles.Write(library, temporary => File.WriteAllBytes(temporary, bytes));
+                // Staged and renamed over the copy, so a reader never sees a half-written library.
+                string staged = $"{library}.{Guid.NewGuid():N}.tmp";
+                File.WriteAllBytes(staged, bytes);
+                File.Move(staged, library, overwrite: true);
                 File.SetLastWriteTimeUtc(library, written);
                 Log.LogMessage(MessageImportance.Normal, $"AutoRec: {system} lacks {Version}; marked it weak in {library}");
             }

@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
-namespace AutoRec.BuildTasks.Tests;
+namespace AutoRec.NativeTasks.Tests;
 
 /// <summary>Marking a symbol-version requirement weak in a synthetic ELF64 file.</summary>
 public sealed class ElfVersionNeedsTests : IDisposable

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace AutoRec.BuildTasks;
+namespace AutoRec.NativeTasks;
 
 /// <summary>
 /// Reads and edits the symbol-version requirements (<c>.gnu.version_r</c>) of a 64-bit little-endian ELF file.
