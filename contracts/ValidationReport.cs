@@ -22,6 +22,18 @@ public sealed record ValidationReport(
     [property: JsonPropertyName("skipped_ratings")] int SkippedRatings,
     [property: JsonPropertyName("seconds")] double Seconds)
 {
+    /// <summary>The gate the model was held to (the pipeline's <c>MaxTestRmse</c>), when one was applied.</summary>
+    [JsonPropertyName("max_test_rmse")]
+    public double? MaxTestRmse { get; init; }
+
+    /// <summary>The verdict: whether the model passed every check of the validate stage; null when no gate was applied.</summary>
+    [JsonPropertyName("passed")]
+    public bool? Passed { get; init; }
+
+    /// <summary>Why it failed (empty when it passed).</summary>
+    [JsonPropertyName("failures")]
+    public IReadOnlyList<string> Failures { get; init; } = [];
+
     /// <summary>The RMSE numbers of this report.</summary>
     [JsonIgnore]
     public RmseResult Rmse => new(TestRmse, TestRmseUserMean, TestRatings, SkippedRatings);

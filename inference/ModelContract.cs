@@ -1,88 +1,63 @@
-using System.Globalization;
-using System.Text.Json;
+using AutoRec.Contracts;
 using Microsoft.ML.OnnxRuntime;
+using ModelMetadata = AutoRec.Contracts.ModelMetadata;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace AutoRec.Inference;
 
 /// <summary>
-/// What an AutoRec export promises, read from an open session and checked against its graph: the
-/// <c>autorec.*</c> metadata, the <c>ratings</c> (and <c>side</c>) inputs and the <c>predictions</c> output.
+/// Checks that an open session is an AutoRec export: its <c>autorec.*</c> metadata (parsed by
+/// <see cref="ModelMetadata.FromProperties"/>) and a graph whose inputs and output fit that metadata.
 /// </summary>
-internal sealed record ModelContract(
-    ModelKind Kind,
-    int[] InputIds,
-    int[] OutputIds,
-    float RatingMin,
-    float RatingMax,
-    string Dataset,
-    string ConfigJson,
-    string[] SideFeatures)
+internal static class ModelContract
 {
-    /// <summary>The graph's rating input (see AutoRec.Onnx's OnnxModelBuilder).</summary>
-    public const string RatingsInput = "ratings";
-
-    /// <summary>The graph's side-information input.</summary>
-    public const string SideInput = "side";
-
-    /// <summary>The graph's output.</summary>
-    public const string PredictionsOutput = "predictions";
-
-    /// <summary>Reads and checks the contract of <paramref name="session"/>, loaded from <paramref name="source"/>.</summary>
-    /// <exception cref="ModelFormatException">The session is not an AutoRec model.</exception>
-    public static ModelContract Read(InferenceSession session, string source)
+    /// <summary>Reads and checks the metadata of <paramref name="session"/>, loaded from <paramref name="source"/>.</summary>
+    /// <exception cref="ModelFormatException">The session is not an AutoRec model (<see cref="ModelErrorCodes.WrongSignature"/> or <see cref="ModelErrorCodes.BadMetadata"/>).</exception>
+    public static ModelMetadata Read(InferenceSession session, string source)
     {
         IReadOnlyDictionary<string, NodeMetadata> inputs = session.InputMetadata;
         IReadOnlyDictionary<string, NodeMetadata> outputs = session.OutputMetadata;
-        if (!inputs.ContainsKey(RatingsInput) || !outputs.ContainsKey(PredictionsOutput))
+
+        // The graph's names come first: a foreign ONNX model is better told so than that it lacks our metadata.
+        if (!inputs.ContainsKey(ModelGraph.RatingsInput) || !outputs.ContainsKey(ModelGraph.PredictionsOutput))
         {
             throw new ModelFormatException(
                 ModelErrorCodes.WrongSignature, source,
-                $"not an AutoRec model: expected input '{RatingsInput}' and output '{PredictionsOutput}', found inputs ({string.Join(", ", inputs.Keys)}) and outputs ({string.Join(", ", outputs.Keys)})");
+                $"not an AutoRec model: expected input '{ModelGraph.RatingsInput}' and output '{ModelGraph.PredictionsOutput}', " +
+                $"found inputs ({string.Join(", ", inputs.Keys)}) and outputs ({string.Join(", ", outputs.Keys)})");
         }
 
-        Dictionary<string, string> metadata = session.ModelMetadata.CustomMetadataMap;
-        var reader = new MetadataReader(metadata, source);
-        var contract = new ModelContract(
-            reader.Kind(),
-            reader.IntArray("autorec.input_ids"),
-            reader.IntArray("autorec.output_ids"),
-            reader.Float("autorec.rating_min"),
-            reader.Float("autorec.rating_max"),
-            reader.Text("autorec.dataset"),
-            reader.Text("autorec.config"),
-            reader.StringArray("autorec.side_features"));
-        contract.CheckAgainst(inputs, outputs, source);
-        return contract;
+        ModelMetadata metadata;
+        try
+        {
+            metadata = ModelMetadata.FromProperties(session.ModelMetadata.CustomMetadataMap);
+        }
+        catch (ModelMetadataException e)
+        {
+            throw new ModelFormatException(ModelErrorCodes.BadMetadata, source, e.Message, e);
+        }
+
+        CheckGraph(metadata, inputs, outputs, source);
+        return metadata;
     }
 
-    private void CheckAgainst(IReadOnlyDictionary<string, NodeMetadata> inputs, IReadOnlyDictionary<string, NodeMetadata> outputs, string source)
+    private static void CheckGraph(
+        ModelMetadata metadata, IReadOnlyDictionary<string, NodeMetadata> inputs, IReadOnlyDictionary<string, NodeMetadata> outputs, string source)
     {
-        void Require(bool ok, string code, string reason)
+        int sideWidth = metadata.SideFeatures.Length;
+        string[] expectedInputs = sideWidth > 0 ? [ModelGraph.RatingsInput, ModelGraph.SideInput] : [ModelGraph.RatingsInput];
+        if (!inputs.Keys.Order(StringComparer.Ordinal).SequenceEqual(expectedInputs.Order(StringComparer.Ordinal)))
         {
-            if (!ok)
-            {
-                throw new ModelFormatException(code, source, reason);
-            }
+            throw new ModelFormatException(
+                ModelErrorCodes.WrongSignature, source,
+                $"expected inputs ({string.Join(", ", expectedInputs)}) for {sideWidth} side features, found ({string.Join(", ", inputs.Keys)})");
         }
 
-        Require(
-            float.IsFinite(RatingMin) && float.IsFinite(RatingMax) && RatingMin < RatingMax,
-            ModelErrorCodes.BadMetadata, $"autorec.rating_min ({RatingMin}) must be below autorec.rating_max ({RatingMax})");
-        Require(InputIds.Length > 0 && OutputIds.Length > 0, ModelErrorCodes.BadMetadata, "autorec.input_ids and autorec.output_ids must not be empty");
-        Require(InputIds.Distinct().Count() == InputIds.Length, ModelErrorCodes.BadMetadata, "autorec.input_ids has duplicate ids");
-        Require(OutputIds.Distinct().Count() == OutputIds.Length, ModelErrorCodes.BadMetadata, "autorec.output_ids has duplicate ids");
-
-        string[] expectedInputs = SideFeatures.Length > 0 ? [RatingsInput, SideInput] : [RatingsInput];
-        Require(
-            inputs.Keys.Order(StringComparer.Ordinal).SequenceEqual(expectedInputs.Order(StringComparer.Ordinal)),
-            ModelErrorCodes.WrongSignature,
-            $"expected inputs ({string.Join(", ", expectedInputs)}) for {SideFeatures.Length} side features, found ({string.Join(", ", inputs.Keys)})");
-        CheckMatrix(inputs[RatingsInput], RatingsInput, InputIds.Length, "autorec.input_ids", source);
-        CheckMatrix(outputs[PredictionsOutput], PredictionsOutput, OutputIds.Length, "autorec.output_ids", source);
-        if (SideFeatures.Length > 0)
+        CheckMatrix(inputs[ModelGraph.RatingsInput], ModelGraph.RatingsInput, metadata.InputIds.Length, ModelMetadataKeys.InputIds, source);
+        CheckMatrix(outputs[ModelGraph.PredictionsOutput], ModelGraph.PredictionsOutput, metadata.OutputIds.Length, ModelMetadataKeys.OutputIds, source);
+        if (sideWidth > 0)
         {
-            CheckMatrix(inputs[SideInput], SideInput, SideFeatures.Length, "autorec.side_features", source);
+            CheckMatrix(inputs[ModelGraph.SideInput], ModelGraph.SideInput, sideWidth, ModelMetadataKeys.SideFeatures, source);
         }
     }
 
@@ -101,49 +76,5 @@ internal sealed record ModelContract(
                 ModelErrorCodes.BadMetadata, source,
                 $"'{name}' has shape [{string.Join(", ", dims)}] but {metadataKey} lists {width} entries: expected [batch, {width}]");
         }
-    }
-
-    /// <summary>Parses the metadata values, naming the key in every error.</summary>
-    private sealed class MetadataReader(Dictionary<string, string> metadata, string source)
-    {
-        public string Text(string key) =>
-            metadata.TryGetValue(key, out string? value)
-                ? value
-                : throw new ModelFormatException(ModelErrorCodes.BadMetadata, source, $"not an AutoRec model: metadata '{key}' is missing");
-
-        public ModelKind Kind() => Text("autorec.kind") switch
-        {
-            "user-based" => ModelKind.UserBased,
-            "item-based" => ModelKind.ItemBased,
-            string other => throw Bad("autorec.kind", $"'{other}' is neither 'user-based' nor 'item-based'"),
-        };
-
-        public float Float(string key)
-        {
-            string text = Text(key);
-            return float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float value)
-                ? value
-                : throw Bad(key, $"'{text}' is not a number");
-        }
-
-        public int[] IntArray(string key) => Json<int[]>(key, "a JSON array of integers");
-
-        public string[] StringArray(string key) => Json<string[]>(key, "a JSON array of strings");
-
-        private T Json<T>(string key, string expected)
-            where T : class
-        {
-            try
-            {
-                return JsonSerializer.Deserialize<T>(Text(key)) ?? throw Bad(key, $"null, expected {expected}");
-            }
-            catch (JsonException e)
-            {
-                throw Bad(key, $"expected {expected}: {e.Message}");
-            }
-        }
-
-        private ModelFormatException Bad(string key, string reason) =>
-            new(ModelErrorCodes.BadMetadata, source, $"metadata '{key}': {reason}");
     }
 }

@@ -1,8 +1,8 @@
-using AutoRec.Data;
+using AutoRec.Contracts;
 
 namespace AutoRec.Inference;
 
-/// <summary>Movie titles and genres by id, to label recommendations.</summary>
+/// <summary>Movie titles and genres by id, to label recommendations (read movies.parquet with AutoRec.Data's <c>ParquetTables.ReadMovies</c>).</summary>
 public sealed class MovieCatalog
 {
     private readonly Dictionary<int, Movie> _movies;
@@ -11,10 +11,6 @@ public sealed class MovieCatalog
 
     /// <summary>Number of movies.</summary>
     public int Count => _movies.Count;
-
-    /// <summary>Reads movies.parquet as the pipeline writes it.</summary>
-    /// <exception cref="DataFormatException">The file is missing or is not a movies file.</exception>
-    public static MovieCatalog Load(string path) => From(ParquetTables.ReadMovies(path));
 
     /// <summary>A catalog of <paramref name="movies"/> (a later duplicate id replaces an earlier one).</summary>
     public static MovieCatalog From(IEnumerable<Movie> movies)

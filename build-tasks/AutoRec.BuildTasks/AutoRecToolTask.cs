@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -5,15 +6,15 @@ using Microsoft.Build.Utilities;
 namespace AutoRec.BuildTasks;
 
 /// <summary>
-/// Runs <c>autorec-train</c> (the TorchSharp training app) as a child process, so libtorch never loads into
-/// MSBuild. Its canonical error lines (<c>file(line): error CODE: message</c>) become MSBuild errors with that
+/// Runs one of the TorchSharp apps (<c>autorec-train</c>, <c>autorec-export</c>) as a child process, so libtorch
+/// never loads into MSBuild. Its canonical error lines (<c>file(line): error CODE: message</c>) become MSBuild errors with that
 /// code and location; epoch lines are logged at normal importance, other lines at high.
 /// </summary>
 public abstract partial class AutoRecToolTask : ToolTask
 {
-    /// <summary>Path to <c>autorec-train.dll</c>.</summary>
+    /// <summary>Path to the app's assembly (<c>autorec-train.dll</c> or <c>autorec-export.dll</c>).</summary>
     [Required]
-    public string TrainingAssembly { get; set; } = "";
+    public string ToolAssembly { get; set; } = "";
 
     /// <inheritdoc />
     protected override string ToolName => OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
@@ -35,20 +36,27 @@ public abstract partial class AutoRecToolTask : ToolTask
     protected override string GenerateCommandLineCommands()
     {
         var builder = new CommandLineBuilder();
-        builder.AppendFileNameIfNotNull(TrainingAssembly);
+        builder.AppendFileNameIfNotNull(ToolAssembly);
         AppendArguments(builder);
+        IReadOnlyList<int> build = BuildProcesses.ToWatch();
+        if (build.Count > 0)
+        {
+            // The app stops (its checkpoint lets the next build resume) when the build that started it is gone.
+            builder.AppendSwitchIfNotNull("--watch-pids ", string.Join(",", build.Select(id => id.ToString(CultureInfo.InvariantCulture))));
+        }
+
         return builder.ToString();
     }
 
     /// <inheritdoc />
     protected override bool ValidateParameters()
     {
-        if (File.Exists(TrainingAssembly))
+        if (File.Exists(ToolAssembly))
         {
             return true;
         }
 
-        TaskLogging.LogCodedError(Log, "AR2005", TrainingAssembly, "the training app is not built (build training/AutoRec.Training.csproj)");
+        TaskLogging.LogCodedError(Log, "AR2005", ToolAssembly, $"{Path.GetFileName(ToolAssembly)} is not built (build the training/ projects)");
         return false;
     }
 
@@ -75,7 +83,7 @@ public abstract partial class AutoRecToolTask : ToolTask
     {
         if (!Log.HasLoggedErrors)
         {
-            TaskLogging.LogCodedError(Log, "AR2000", TrainingAssembly, $"autorec-train failed with exit code {ExitCode}");
+            TaskLogging.LogCodedError(Log, "AR2000", ToolAssembly, $"{Path.GetFileNameWithoutExtension(ToolAssembly)} failed with exit code {ExitCode}");
         }
 
         return false;
@@ -83,54 +91,4 @@ public abstract partial class AutoRecToolTask : ToolTask
 
     [GeneratedRegex(@"^(?:(?<file>.+?)(?:\((?<line>\d+)\))?: )?error (?<code>AR\d{4}): (?<message>.*)$")]
     private static partial Regex CanonicalError();
-}
-
-/// <summary>Trains the autoencoder from the split files (the pipeline's train stage).</summary>
-public sealed class TrainAutoencoder : AutoRecToolTask
-{
-    /// <summary>The folder with train/validation/test Parquet files.</summary>
-    [Required]
-    public string DataDir { get; set; } = "";
-
-    /// <summary>The model config (JSON).</summary>
-    [Required]
-    public string ConfigFile { get; set; } = "";
-
-    /// <summary>Where the model files go.</summary>
-    [Required]
-    public string ModelDir { get; set; } = "";
-
-    /// <summary>The dataset name (recorded in the model's metadata).</summary>
-    public string Dataset { get; set; } = "";
-
-    /// <inheritdoc />
-    protected override void AppendArguments(CommandLineBuilder builder)
-    {
-        builder.AppendSwitch("train");
-        builder.AppendSwitchIfNotNull("--data ", DataDir);
-        builder.AppendSwitchIfNotNull("--config ", ConfigFile);
-        builder.AppendSwitchIfNotNull("--out ", ModelDir);
-        builder.AppendSwitchIfNotNull("--dataset ", Dataset);
-        builder.AppendSwitch("--plain");
-    }
-}
-
-/// <summary>Exports the trained model to ONNX and checks it against TorchSharp (the pipeline's export stage).</summary>
-public sealed class ExportOnnx : AutoRecToolTask
-{
-    /// <summary>The model folder written by <see cref="TrainAutoencoder"/>.</summary>
-    [Required]
-    public string ModelDir { get; set; } = "";
-
-    /// <summary>The folder with the split Parquet files (rows for the comparison).</summary>
-    [Required]
-    public string DataDir { get; set; } = "";
-
-    /// <inheritdoc />
-    protected override void AppendArguments(CommandLineBuilder builder)
-    {
-        builder.AppendSwitch("export");
-        builder.AppendSwitchIfNotNull("--model ", ModelDir);
-        builder.AppendSwitchIfNotNull("--data ", DataDir);
-    }
 }

@@ -39,9 +39,26 @@ public sealed class ResolveMovieLensDataset : Task
     [Output]
     public bool HasUsers { get; private set; }
 
+    /// <summary>Where the build may download the dataset from (empty when it is not a release the build downloads).</summary>
+    [Output]
+    public string DownloadUrl { get; private set; } = "";
+
+    /// <summary>The download's pinned SHA-256.</summary>
+    [Output]
+    public string DownloadSha256 { get; private set; } = "";
+
+    /// <summary>The folder the downloaded zip unpacks to.</summary>
+    [Output]
+    public string DownloadFolder { get; private set; } = "";
+
     /// <inheritdoc />
     public override bool Execute()
     {
+        if (MovieLensRelease.Find(Dataset) is { DownloadUrl: string url, ZipSha256: string sha256, ZipFolder: string folder })
+        {
+            (DownloadUrl, DownloadSha256, DownloadFolder) = (url, sha256, folder);
+        }
+
         string? current = string.IsNullOrWhiteSpace(DatasetDir) ? null : DatasetDir; // what a file-system error is reported against
         try
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using AutoRec.Contracts;
 using AutoRec.Data;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -55,6 +56,15 @@ public sealed class SplitRatings : Task
             var options = new SplitOptions(seed, test, validation);
             Rating[] ratings = ParquetTables.ReadRatings(RatingsFile, out RatingScale? scale); // the scale goes to the parts, for training
             RatingSplit split = RatingSplitter.Split(ratings, options);
+            if (test > 0 && split.Test.Length == 0)
+            {
+                // Caught here, in seconds, rather than as a test RMSE of NaN after training.
+                Log.LogCodedError(
+                    "AR1102", null,
+                    $"SplitTestFraction '{TestFraction}' holds out no rating of the {ratings.Length:N0}: the validate stage would have nothing to score; use a larger fraction");
+                return false;
+            }
+
 
             using var files = new AtomicFiles();
             var written = new List<string>();

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using AutoRec.BuildTasks.Validation;
+using AutoRec.Contracts;
 using AutoRec.Data;
 using AutoRec.Inference;
 using Microsoft.Build.Framework;
@@ -82,9 +84,14 @@ public sealed class ValidateModel : Task
 
             current = null;
             ValidationReport report = ModelValidator.Validate(ModelFile, TrainFile, TestFile);
+            List<string> failures = Check(report, maxRmse, trained, tolerance);
+
+            // The verdict travels with the numbers: a failing report says so, rather than looking like a passing one.
+            report = report with { MaxTestRmse = maxRmse, Passed = failures.Count == 0, Failures = failures };
             current = OutputFile;
-            report.Write(OutputFile);
-            return Check(report, maxRmse, trained, tolerance);
+            AtomicFiles.Write(OutputFile, staged => File.WriteAllText(staged, report.ToJson()));
+            TestRmse = report.TestRmse.ToString("R", CultureInfo.InvariantCulture);
+            return failures.Count == 0;
         }
         catch (ModelFormatException e)
         {
@@ -108,34 +115,32 @@ public sealed class ValidateModel : Task
         }
     }
 
-    private bool Check(ValidationReport report, double maxRmse, double? trained, double tolerance)
+    /// <summary>Logs each failed check and returns their messages.</summary>
+    private List<string> Check(ValidationReport report, double maxRmse, double? trained, double tolerance)
     {
-        TestRmse = report.TestRmse.ToString("R", CultureInfo.InvariantCulture);
         Log.LogMessage(
             MessageImportance.High,
             $"AutoRec: validated {ModelFile} with ONNX Runtime: test RMSE {report.TestRmse:F4} (per-user mean {report.TestRmseUserMean:F4}) " +
             $"on {report.TestRatings:N0} ratings in {report.Seconds:F1} s; gate MaxTestRmse={maxRmse.ToString(CultureInfo.InvariantCulture)}");
 
-        bool ok = true;
+        var failures = new List<string>();
         if (!(report.TestRmse <= maxRmse))
         {
-            TaskLogging.LogCodedError(
-                Log, "AR3101", OutputFile,
-                $"test RMSE {report.TestRmse:F4} exceeds MaxTestRmse {maxRmse.ToString(CultureInfo.InvariantCulture)}: the model is not good enough");
-            ok = false;
+            string message = $"test RMSE {report.TestRmse:F4} exceeds MaxTestRmse {maxRmse.ToString(CultureInfo.InvariantCulture)}: the model is not good enough";
+            TaskLogging.LogCodedError(Log, "AR3101", OutputFile, message);
+            failures.Add($"AR3101: {message}");
         }
 
         // Both NaN (nothing to score) agree; AR3101 has already failed such a model.
         bool agree = trained is not double t || Math.Abs(t - report.TestRmse) <= tolerance || (double.IsNaN(t) && double.IsNaN(report.TestRmse));
         if (!agree)
         {
-            TaskLogging.LogCodedError(
-                Log, "AR3102", MetricsFile,
-                $"ONNX Runtime measures test RMSE {report.TestRmse:F6} but training reported {trained:F6} (difference above {tolerance.ToString(CultureInfo.InvariantCulture)})");
-            ok = false;
+            string message = $"ONNX Runtime measures test RMSE {report.TestRmse:F6} but training reported {trained:F6} (difference above {tolerance.ToString(CultureInfo.InvariantCulture)})";
+            TaskLogging.LogCodedError(Log, "AR3102", MetricsFile, message);
+            failures.Add($"AR3102: {message}");
         }
 
-        return ok;
+        return failures;
     }
 
     /// <summary>The test_rmse of metrics.json, or null after logging AR3104 when the file is missing or malformed.</summary>
@@ -149,37 +154,15 @@ public sealed class ValidateModel : Task
             return null;
         }
 
-        string reason;
         try
         {
-            using JsonDocument metrics = JsonDocument.Parse(File.ReadAllText(path));
-            if (metrics.RootElement.ValueKind == JsonValueKind.Object && metrics.RootElement.TryGetProperty("test_rmse", out JsonElement value))
-            {
-                // The trainer writes NaN as "NaN" (named floating-point literals).
-                if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double number))
-                {
-                    return number;
-                }
-
-                if (value.ValueKind == JsonValueKind.String && value.GetString() is "NaN" or "Infinity" or "-Infinity")
-                {
-                    return double.Parse(value.GetString()!, CultureInfo.InvariantCulture);
-                }
-
-                reason = $"test_rmse is {value.GetRawText()}, not a number";
-            }
-            else
-            {
-                reason = "no test_rmse number";
-            }
+            return RunMetrics.Read(path).TestRmse;
         }
         catch (JsonException e)
         {
-            reason = $"not valid JSON: {e.Message}";
+            TaskLogging.LogCodedError(Log, TaskErrorCodes.BadMetrics, path, $"malformed metrics.json: {e.Message}");
+            return null;
         }
-
-        TaskLogging.LogCodedError(Log, TaskErrorCodes.BadMetrics, path, $"malformed metrics.json: {reason}");
-        return null;
     }
 
     private bool TryParse(string text, string property, out double value)

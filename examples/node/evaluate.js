@@ -6,7 +6,7 @@
 //
 // Each network row is built from the training ratings (user-based: a user's ratings by movie id; item-based:
 // a movie's ratings by user id; 0 = unknown) and every test rating is read off its row's predictions, as
-// ModelEvaluator in AutoRec.Inference and the pipeline's training and validate stages do. Prints one JSON line:
+// the pipeline's training and validate stages (ModelEvaluator in the build tasks) do. Prints one JSON line:
 //   {"test_rmse":..,"test_rmse_user_mean":..,"test_ratings":..,"skipped":..,"kind":..,"seconds":..}
 // test_rmse is over all scored test ratings, test_rmse_user_mean the mean over users of each user's RMSE
 // (both null when nothing was scored); skipped counts test ratings whose output column (the movie of a
@@ -40,7 +40,7 @@ async function main() {
   if (takesSideFeatures(meta, session)) {
     fail(
       `${args.model} takes ${meta.sideFeatures.length} side features per row, which this example does not support: ` +
-        'evaluate it with ModelEvaluator in the AutoRec.Inference library (it reads users.parquet or movies.parquet).',
+        'evaluate it with the pipeline\'s validate stage (it reads users.parquet or movies.parquet).',
       2,
     );
   }

@@ -12,7 +12,7 @@ column and the rating scale. ONNX Runtime's Python API exposes it as custom_meta
 A user-based model's input is one user's ratings by movie: the user's row is --ratings, or their ratings in
 TRAIN.parquet. An item-based model's input is one movie's ratings by every user, so a user's predictions need
 every movie's row: they are built from TRAIN.parquet (every movie in it), run in batches of 256, and the user's
-column is read off each, as ItemBasedPredictions in AutoRec.Inference does. Either way the movies the user rated
+column is read off each, as AutoRec.Inference's Recommender.Create does for item-based models. Either way the movies the user rated
 (in --ratings or TRAIN.parquet) are left out; best first, equal scores by ascending movie id. Exit codes: 0 done,
 1 error, 2 a model this example cannot serve this way (side features; an item-based model given --ratings).
 """

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AutoRec.Contracts;
 
 namespace AutoRec.BuildTasks.Tests;
 

@@ -1,3 +1,4 @@
+using AutoRec.Contracts;
 using AutoRec.Data;
 using Microsoft.Build.Framework;
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using Xunit.Abstractions;
 
@@ -13,8 +11,6 @@ public sealed class PipelineEndToEndTests : IDisposable
 {
     private static readonly string[] DataFiles =
         ["ratings.parquet", "users.parquet", "movies.parquet", "train.parquet", "validation.parquet", "test.parquet", "split.json"];
-
-    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
 
     private readonly ITestOutputHelper _output;
     private readonly TempDir _dir = new();
@@ -158,89 +154,6 @@ public sealed class PipelineEndToEndTests : IDisposable
     private (int ExitCode, string Log) Build(string datasetDir, string outputDir, params string[] extra) =>
         BuildStages(datasetDir, outputDir, "data", extra);
 
-    private (int ExitCode, string Log) BuildStages(string datasetDir, string outputDir, string stopAfter, params string[] extra)
-    {
-        string root = RepositoryRoot();
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet")
-        {
-            WorkingDirectory = root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in (string[])
-        [
-            "build", Path.Combine(root, "build-tasks", "Pipeline", "AutoRec.Pipeline.csproj"),
-            "-nodeReuse:false", "-p:UseSharedCompilation=false", "-m:1", "-tl:off", "-v:minimal",
-            "-p:Dataset=tiny", $"-p:DatasetDir={datasetDir}", $"-p:PipelineOutputDir={outputDir}", $"-p:StopAfter={stopAfter}",
-            .. extra,
-        ])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The test host runs inside `dotnet test`: don't let its MSBuild settings leak into the child build.
-        foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["MSBUILDTERMINALLOGGER"] = "off";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-
-        var log = new StringBuilder();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Append(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
-        var clock = Stopwatch.StartNew();
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (!process.WaitForExit(BuildTimeout))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            Assert.Fail($"dotnet build did not finish in {BuildTimeout}:\n{Text(log)}");
-        }
-
-        process.WaitForExit(); // drains the output
-        string text = Text(log);
-        _output.WriteLine($"$ dotnet {string.Join(' ', start.ArgumentList)}  ({clock.Elapsed.TotalSeconds:F1} s, exit {process.ExitCode})\n{text}");
-        return (process.ExitCode, text);
-    }
-
-    private static void Append(StringBuilder log, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (log)
-        {
-            log.AppendLine(line);
-        }
-    }
-
-    private static string Text(StringBuilder log)
-    {
-        lock (log)
-        {
-            return log.ToString();
-        }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Pipeline.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"Pipeline.sln not found above {AppContext.BaseDirectory}");
-    }
+    private (int ExitCode, string Log) BuildStages(string datasetDir, string outputDir, string stopAfter, params string[] extra) =>
+        new PipelineBuild(_output).Run(datasetDir, outputDir, stopAfter, extra);
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
+using AutoRec.Contracts;
 using AutoRec.Data;
 using AutoRec.Inference;
 using AutoRec.Onnx;
@@ -52,7 +52,10 @@ public sealed class ValidateModelTests : IDisposable
         Assert.Equal(ExpectedRmse, report.TestRmse, 6);
         Assert.Equal(3, report.TestRatings);
         Assert.Equal(1, report.SkippedRatings);
-        Assert.Equal("user-based", report.Kind);
+        Assert.Equal(ModelKind.UserBased, report.Kind);
+        Assert.True(report.Passed);
+        Assert.Equal(2, report.MaxTestRmse);
+        Assert.Empty(report.Failures);
         Assert.Empty(Directory.GetFiles(_dir.Root, "*.tmp", SearchOption.AllDirectories));
     }
 
@@ -76,6 +79,19 @@ public sealed class ValidateModelTests : IDisposable
         Assert.Contains("exceeds MaxTestRmse 1.5", error.Message, StringComparison.Ordinal);
         Assert.True(File.Exists(_output), "validation.json is written for a model that fails the gate (it says by how much)");
         Assert.Equal(ExpectedRmse, double.Parse(task.TestRmse, CultureInfo.InvariantCulture), 6);
+    }
+
+    [Fact]
+    public void AFailingReportRecordsItsVerdict()
+    {
+        Assert.True(Validate().Result);
+        Assert.True(ValidationReport.Read(_output).Passed);
+
+        Assert.False(Validate(maxTestRmse: "1.5").Result);
+        ValidationReport report = ValidationReport.Read(_output);
+        Assert.False(report.Passed);
+        Assert.Equal(1.5, report.MaxTestRmse);
+        Assert.StartsWith("AR3101: test RMSE", Assert.Single(report.Failures), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -103,7 +119,7 @@ public sealed class ValidateModelTests : IDisposable
     [Fact]
     public void NaNInMetricsIsADisagreementNotACrash()
     {
-        File.WriteAllText(_metrics, """{ "test_rmse": "NaN" }""");
+        File.WriteAllText(_metrics, Metrics(double.NaN).ToJson());
         (bool ok, FakeBuildEngine engine, _) = Validate();
         Assert.False(ok);
         Assert.Equal("AR3102", Assert.Single(engine.Errors).Code);
@@ -275,7 +291,12 @@ public sealed class ValidateModelTests : IDisposable
     }
 
     private void WriteMetrics(double testRmse) =>
-        File.WriteAllText(_metrics, JsonSerializer.Serialize(new Dictionary<string, double> { ["best_epoch"] = 3, ["test_rmse"] = testRmse }));
+        File.WriteAllText(_metrics, Metrics(testRmse).ToJson());
+
+    /// <summary>A complete metrics.json as the trainer writes it, with <paramref name="testRmse"/>.</summary>
+    private static RunMetrics Metrics(double testRmse) => new(
+        TestRmse: testRmse, TestRmseUserMean: testRmse, ValidationRmse: 1, ValidationRmseUserMean: 1, TrainRmse: 1, BestEpoch: 3, Epochs: 3,
+        StoppedEarly: false, TrainSeconds: 1, SecondsPerEpoch: 0.3, PeakRssMb: 100, TestRatings: 3, Parameters: 10);
 
     private (string Train, string Test) WriteSplits()
     {
@@ -299,20 +320,10 @@ public sealed class ValidateModelTests : IDisposable
         int n = Ids.Length;
         var weights = new AutoencoderWeights(
         [
-            new DenseLayer(n, 2, new float[2 * n], [0f, 0f], "identity"),
-            new DenseLayer(2, n, new float[2 * n], [3.5f, 6f, 2f], "identity"),
+            new DenseLayer(n, 2, new float[2 * n], [0f, 0f], Activation.Identity),
+            new DenseLayer(2, n, new float[2 * n], [3.5f, 6f, 2f], Activation.Identity),
         ]);
-        var metadata = new Dictionary<string, string>
-        {
-            ["autorec.kind"] = "user-based",
-            ["autorec.input_ids"] = JsonSerializer.Serialize(Ids),
-            ["autorec.output_ids"] = JsonSerializer.Serialize(Ids),
-            ["autorec.rating_min"] = "1",
-            ["autorec.rating_max"] = "5",
-            ["autorec.dataset"] = "tiny",
-            ["autorec.config"] = """{"name":"test","kind":"user-based"}""",
-            ["autorec.side_features"] = "[]",
-        };
+        var metadata = new ModelMetadata(ModelKind.UserBased, Ids, Ids, 1f, 5f, "tiny", """{"name":"test","kind":"user-based"}""", []);
         var export = new OnnxExportSpec(DefaultFill.Zero, 0f, 3f, new float[n], 1f, 5f, 0, metadata);
         OnnxModelBuilder.Write(OnnxModelBuilder.Build(weights, export), path);
         return path;

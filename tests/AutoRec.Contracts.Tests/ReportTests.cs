@@ -40,7 +40,24 @@ public sealed class ReportTests
         var report = new ValidationReport("/m/model.onnx", ModelKind.ItemBased, "ml-1m", 0.8353, 0.8237, 100273, 0, 0.4);
         string json = report.ToJson();
         Assert.Contains("\"kind\": \"item-based\"", json, StringComparison.Ordinal);
-        Assert.Equal(report, ValidationReport.Parse(json));
+        Assert.Equal(json, ValidationReport.Parse(json).ToJson());
         Assert.Equal(new RmseResult(0.8353, 0.8237, 100273, 0), report.Rmse);
+        Assert.Null(ValidationReport.Parse(json).Passed);
+    }
+
+    [Fact]
+    public void AValidationReportCarriesItsVerdict()
+    {
+        var report = new ValidationReport("/m/model.onnx", ModelKind.UserBased, "ml-1m", 0.95, 0.93, 10, 0, 0.1)
+        {
+            MaxTestRmse = 0.87,
+            Passed = false,
+            Failures = ["AR3101: test RMSE 0.9500 exceeds MaxTestRmse 0.87"],
+        };
+        ValidationReport read = ValidationReport.Parse(report.ToJson());
+        Assert.False(read.Passed);
+        Assert.Equal(0.87, read.MaxTestRmse);
+        Assert.StartsWith("AR3101", Assert.Single(read.Failures), StringComparison.Ordinal);
+        Assert.Contains("\"passed\": false", report.ToJson(), StringComparison.Ordinal);
     }
 }

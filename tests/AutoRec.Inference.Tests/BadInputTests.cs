@@ -26,11 +26,27 @@ public sealed class BadInputTests : IDisposable
         var error = Assert.Throws<ArgumentException>(() => _model.Predict(new Dictionary<int, float> { [7] = 4f, [42] = 3f }));
         Assert.Contains("movie 42", error.Message, StringComparison.Ordinal);
         Assert.Equal("ratings", error.ParamName);
-        Assert.Throws<ArgumentException>(() => _model.Recommend(new Dictionary<int, float> { [42] = 3f }, 5));
+        Assert.Throws<ArgumentException>(() => Recommender.Create(_model, []).Recommend(new Dictionary<int, float> { [42] = 3f }, 5));
+
+        // An unknown id is refused even with a rating of 0: ids are checked before values.
+        Assert.Throws<ArgumentException>(() => _model.Predict(new Dictionary<int, float> { [42] = 0f }));
+    }
+
+    [Fact]
+    public void ZeroMeansUnknownInDictionaries()
+    {
+        // Formerly refused as off the scale; 0 is the graph's "unknown", in dictionaries as in dense rows.
+        float[] withZero = _model.Predict(new Dictionary<int, float> { [55] = 0f, [7] = 4f });
+        Assert.Equal(_model.Predict(new Dictionary<int, float> { [7] = 4f }), withZero);
+        Assert.Equal(0f, RecommenderModel.UnknownRating);
+
+        // Nor is it a rating that top-N leaves out: movie 55 stays a candidate, movie 7 (rated) does not.
+        IReadOnlyList<Recommendation> top = Recommender.Create(_model, []).Recommend(new Dictionary<int, float> { [55] = 0f, [7] = 4f }, 10);
+        Assert.Contains(top, r => r.MovieId == 55);
+        Assert.DoesNotContain(top, r => r.MovieId == 7);
     }
 
     [Theory]
-    [InlineData(0f)]
     [InlineData(0.5f)]
     [InlineData(5.5f)]
     [InlineData(-3f)]
@@ -55,7 +71,9 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void NegativeCountIsRefused()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => _model.Recommend(new Dictionary<int, float>(), -1));
+        IRecommender recommender = Recommender.Create(_model, [new Rating(1, 7, 4f, 0)]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => recommender.Recommend(new Dictionary<int, float>(), -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => recommender.Recommend(1, -1));
     }
 
     [Fact]
@@ -65,10 +83,15 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains("needs 2 side features", error.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => _sideModel.PredictBatch([new Dictionary<int, float>()]));
         Assert.Throws<ArgumentException>(() => _sideModel.PredictDense(new float[7], new float[7]));
-        Assert.Throws<ArgumentException>(() => _sideModel.Recommend(new Dictionary<int, float>(), 3));
-        Assert.Throws<ArgumentException>(() => _sideModel.PredictPairs(new Dictionary<int, IReadOnlyDictionary<int, float>> { [1] = new Dictionary<int, float>() }, [(1, 3)]));
+        Assert.Throws<ArgumentException>(() => Recommender.Create(_sideModel, [new Rating(1, 3, 4f, 0)]));
+        IRecommender recommender = Recommender.Create(_sideModel, [new Rating(1, 3, 4f, 0)], sideFeatures: new Dictionary<int, float[]> { [1] = [0f, 1f] });
+        Assert.Throws<ArgumentException>(() => recommender.Recommend(new Dictionary<int, float>(), 3));
+        var missingTrainingUser = Assert.Throws<ArgumentException>(() => Recommender.Create(
+            _sideModel, [new Rating(1, 3, 4f, 0), new Rating(2, 3, 4f, 0)], sideFeatures: new Dictionary<int, float[]> { [1] = [0f, 1f] }));
+        Assert.Contains("user 2", missingTrainingUser.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => _sideModel.PredictPairs([], [(1, 3)]));
         var missingUser = Assert.Throws<ArgumentException>(() => _sideModel.PredictPairs(
-            new Dictionary<int, IReadOnlyDictionary<int, float>> { [1] = new Dictionary<int, float>() }, [(1, 3)], new Dictionary<int, float[]> { [2] = [0f, 1f] }));
+            [new Rating(1, 7, 4f, 0)], [(1, 3)], new Dictionary<int, float[]> { [2] = [0f, 1f] }));
         Assert.Contains("user 1", missingUser.Message, StringComparison.Ordinal);
     }
 
@@ -100,15 +123,20 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
-    public void PairsNeedEveryUsersRatingsAndKnownMovies()
+    public void PairsNeedKnownMoviesAndValidRatings()
     {
-        var ratings = new Dictionary<int, IReadOnlyDictionary<int, float>> { [1] = new Dictionary<int, float> { [3] = 4f } };
-        var missing = Assert.Throws<ArgumentException>(() => _model.PredictPairs(ratings, [(1, 7), (2, 7)]));
-        Assert.Contains("user 2", missing.Message, StringComparison.Ordinal);
+        Rating[] ratings = [new Rating(1, 3, 4f, 0)];
+
+        // A user without known ratings is not an error: their row is all unknown, as for a new user.
+        float[] predicted = _model.PredictPairs(ratings, [(1, 7), (2, 7)]);
+        Assert.Equal(_model.Predict(new Dictionary<int, float>())[1], predicted[1]);
+
         var unknown = Assert.Throws<ArgumentException>(() => _model.PredictPairs(ratings, [(1, 8)]));
         Assert.Contains("movie 8", unknown.Message, StringComparison.Ordinal);
-        var badRating = new Dictionary<int, IReadOnlyDictionary<int, float>> { [1] = new Dictionary<int, float> { [3] = 7f } };
-        Assert.Throws<ArgumentOutOfRangeException>(() => _model.PredictPairs(badRating, [(1, 7)]));
+        Assert.Equal("pairs", unknown.ParamName);
+        var unknownRated = Assert.Throws<ArgumentException>(() => _model.PredictPairs([new Rating(1, 555, 4f, 0)], [(1, 7)]));
+        Assert.Contains("movie 555", unknownRated.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => _model.PredictPairs([new Rating(1, 3, 7f, 0)], [(1, 7)]));
     }
 
     [Fact]
@@ -126,5 +154,7 @@ public sealed class BadInputTests : IDisposable
         model.Dispose();
         model.Dispose();
         Assert.Throws<ObjectDisposedException>(() => model.Predict(new Dictionary<int, float>()));
+        Assert.Throws<ObjectDisposedException>(() => model.PredictPairs([], [(1, 7)]));
+        Assert.Throws<ObjectDisposedException>(() => Recommender.Create(model, []));
     }
 }

@@ -15,8 +15,9 @@ public sealed class ConcurrencyTests : IDisposable
         TestModel written = TestModels.Write(_dir.Root, new ModelSpec { Ids = Enumerable.Range(1, 60).ToArray(), Hidden = [16], Seed = 9 });
         using RecommenderModel model = written.Open(new RecommenderOptions { IntraOpThreads = 1 });
         Dictionary<int, float>[] users = RandomUsers(written.Spec.Ids);
+        IRecommender recommender = Recommender.Create(model, []);
         float[][] predictions = users.Select(u => model.Predict(u)).ToArray();
-        IReadOnlyList<Recommendation>[] top = users.Select(u => model.Recommend(u, 10)).ToArray();
+        IReadOnlyList<Recommendation>[] top = users.Select(u => recommender.Recommend(u, 10)).ToArray();
         float[][][] pairs = users.Select((u, i) => model.PredictBatch([u, users[(i + 1) % Users]])).ToArray();
 
         var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
@@ -28,7 +29,7 @@ public sealed class ConcurrencyTests : IDisposable
                 case 0 when !model.Predict(users[user]).SequenceEqual(predictions[user]):
                     failures.Add($"predict {user}");
                     break;
-                case 1 when !model.Recommend(users[user], 10).SequenceEqual(top[user]):
+                case 1 when !recommender.Recommend(users[user], 10).SequenceEqual(top[user]):
                     failures.Add($"recommend {user}");
                     break;
                 case 2 when !model.PredictBatch([users[user], users[(user + 1) % Users]]).Zip(pairs[user]).All(p => p.First.SequenceEqual(p.Second)):

@@ -27,17 +27,17 @@ public sealed class ItemBasedTests : IDisposable
         TestModel written = Write(fill);
         using RecommenderModel model = written.Open(new RecommenderOptions { BatchSize = 2 });
 
-        ItemBasedPredictions predictions = ItemBasedPredictions.FromRatings(model, Train, extraMovieIds: [99]);
+        IRecommender recommender = Recommender.Create(model, Train);
 
-        Assert.Equal([1, 2, 3, 5, 99], predictions.MovieIds);
-        Assert.Equal(UserIds, predictions.UserIds);
-        foreach (int movie in predictions.MovieIds)
+        Assert.Equal([1, 2, 3, 5], recommender.MovieIds);
+        Assert.Equal(UserIds, recommender.UserIds);
+        foreach (int movie in recommender.MovieIds)
         {
             float[] reference = written.Reference(Train.Where(r => r.MovieId == movie).ToDictionary(r => r.UserId, r => r.Value));
             for (int u = 0; u < UserIds.Length; u++)
             {
-                Assert.Equal(reference[u], predictions.Predict(UserIds[u], movie), Tolerance.Value);
-                Assert.Equal(reference[u], predictions.PredictUser(UserIds[u])[predictions.MovieIds.IndexOf(movie)], Tolerance.Value);
+                Assert.Equal(reference[u], recommender.Predict(UserIds[u], movie), Tolerance.Value);
+                Assert.Equal(reference[u], recommender.PredictUser(UserIds[u])[IndexOf(recommender.MovieIds, movie)], Tolerance.Value);
             }
         }
     }
@@ -47,28 +47,32 @@ public sealed class ItemBasedTests : IDisposable
     {
         TestModel written = Write(DefaultFill.Zero);
         using RecommenderModel model = written.Open();
-        ItemBasedPredictions predictions = ItemBasedPredictions.FromRatings(model, Train, extraMovieIds: [7, 9]);
+        Rating[] train = [.. Train, new(31, 7, 4f, 0), new(12, 9, 2f, 0)];
         MovieCatalog catalog = MovieCatalog.From([new Movie(7, "Seven", "Crime")]);
+        IRecommender recommender = Recommender.Create(model, train, catalog);
 
-        IReadOnlyList<Recommendation> top = predictions.Recommend(8, 10, catalog);
+        IReadOnlyList<Recommendation> top = recommender.Recommend(8, 10);
 
-        float[] all = predictions.PredictUser(8);
-        int[] expected = predictions.MovieIds.Where(m => m is not 2 and not 5)
-            .OrderByDescending(m => all[predictions.MovieIds.IndexOf(m)]).ThenBy(m => m).ToArray();
+        float[] all = recommender.PredictUser(8);
+        int[] expected = recommender.MovieIds.Where(m => m is not 2 and not 5)
+            .OrderByDescending(m => all[IndexOf(recommender.MovieIds, m)]).ThenBy(m => m).ToArray();
         Assert.Equal(expected, top.Select(r => r.MovieId));
+        Assert.Equal(4, top.Count);
         Assert.Equal("Seven", top.Single(r => r.MovieId == 7).Title);
-        Assert.Equal(2, predictions.Recommend(8, 2).Count);
+        Assert.Null(top.Single(r => r.MovieId == 9).Title);
+        Assert.Equal(2, recommender.Recommend(8, 2).Count);
     }
 
     [Fact]
-    public void FromParquetEqualsFromRatings()
+    public void ParquetTrainingRatingsGiveTheSamePredictions()
     {
+        // The way an app reads the training split: AutoRec.Data's ParquetTables, then the records.
         TestModel written = Write(DefaultFill.RowMean);
         using RecommenderModel model = written.Open();
         string path = _dir.PathOf("train.parquet");
         ParquetTables.WriteRatings(path, Train);
-        ItemBasedPredictions fromFile = ItemBasedPredictions.FromParquet(model, path);
-        ItemBasedPredictions fromRatings = ItemBasedPredictions.FromRatings(model, Train);
+        IRecommender fromFile = Recommender.Create(model, ParquetTables.ReadRatings(path));
+        IRecommender fromRatings = Recommender.Create(model, Train);
         Assert.Equal(fromRatings.MovieIds, fromFile.MovieIds);
         foreach (int user in UserIds)
         {
@@ -82,13 +86,14 @@ public sealed class ItemBasedTests : IDisposable
         TestModel written = TestModels.Write(_dir.Root, new ModelSpec { Kind = ModelKind.ItemBased, Ids = UserIds, SideWidth = 2 });
         using RecommenderModel model = written.Open();
         var side = new Dictionary<int, float[]> { [1] = [1f, 0f], [2] = [0f, 1f], [3] = [1f, 1f], [5] = [0f, 0f] };
-        Assert.Throws<ArgumentException>(() => ItemBasedPredictions.FromRatings(model, Train));
-        Assert.Throws<ArgumentException>(() => ItemBasedPredictions.FromRatings(model, Train, sideFeatures: new Dictionary<int, float[]> { [1] = [1f, 0f] }));
+        Assert.Throws<ArgumentException>(() => Recommender.Create(model, Train));
+        var missing = Assert.Throws<ArgumentException>(() => Recommender.Create(model, Train, sideFeatures: new Dictionary<int, float[]> { [1] = [1f, 0f] }));
+        Assert.Contains("movie 2", missing.Message, StringComparison.Ordinal);
 
-        ItemBasedPredictions predictions = ItemBasedPredictions.FromRatings(model, Train, sideFeatures: side);
+        IRecommender recommender = Recommender.Create(model, Train, sideFeatures: side);
 
         float[] reference = written.Reference(Train.Where(r => r.MovieId == 3).ToDictionary(r => r.UserId, r => r.Value), side[3]);
-        Assert.Equal(reference[Array.IndexOf(UserIds, 44)], predictions.Predict(44, 3), Tolerance.Value);
+        Assert.Equal(reference[Array.IndexOf(UserIds, 44)], recommender.Predict(44, 3), Tolerance.Value);
     }
 
     [Fact]
@@ -96,29 +101,38 @@ public sealed class ItemBasedTests : IDisposable
     {
         TestModel written = Write(DefaultFill.Zero);
         using RecommenderModel model = written.Open();
-        ItemBasedPredictions predictions = ItemBasedPredictions.FromRatings(model, Train);
+        IRecommender recommender = Recommender.Create(model, Train);
 
-        Assert.False(predictions.Contains(999));
-        Assert.True(predictions.Contains(31));
-        var user = Assert.Throws<ArgumentException>(() => predictions.Recommend(999, 5));
+        Assert.False(recommender.ContainsUser(999));
+        Assert.True(recommender.ContainsUser(31));
+        Assert.True(recommender.ContainsMovie(5));
+        Assert.False(recommender.ContainsMovie(4));
+        var user = Assert.Throws<ArgumentException>(() => recommender.Recommend(999, 5));
         Assert.Contains("user 999", user.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => predictions.PredictUser(999));
-        var movie = Assert.Throws<ArgumentException>(() => predictions.Predict(31, 4));
+        Assert.Throws<ArgumentException>(() => recommender.PredictUser(999));
+        Assert.Throws<ArgumentException>(() => recommender.Predict(999, 1));
+        var movie = Assert.Throws<ArgumentException>(() => recommender.Predict(31, 4));
         Assert.Contains("movie 4", movie.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentOutOfRangeException>(() => predictions.Recommend(31, -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => recommender.Recommend(31, -1));
 
-        var trainUser = Assert.Throws<ArgumentException>(() => ItemBasedPredictions.FromRatings(model, [.. Train, new Rating(77, 1, 3f, 0)]));
+        var trainUser = Assert.Throws<ArgumentException>(() => Recommender.Create(model, [.. Train, new Rating(77, 1, 3f, 0)]));
         Assert.Contains("user 77", trainUser.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentOutOfRangeException>(() => ItemBasedPredictions.FromRatings(model, [new Rating(31, 1, 6f, 0)]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Recommender.Create(model, [new Rating(31, 1, 6f, 0)]));
     }
 
     [Fact]
-    public void UserBasedModelsAreRefused()
+    public void ItemBasedModelsCannotRecommendForRatings()
     {
-        using RecommenderModel model = TestModels.Write(_dir.Root, new ModelSpec()).Open();
-        Assert.Throws<ArgumentException>(() => ItemBasedPredictions.FromRatings(model, []));
+        using RecommenderModel model = Write(DefaultFill.Zero).Open();
+        IRecommender recommender = Recommender.Create(model, Train);
+        Assert.Equal(ModelKind.ItemBased, recommender.Kind);
+        Assert.False(recommender.CanRecommendForRatings);
+        var error = Assert.Throws<NotSupportedException>(() => recommender.Recommend(new Dictionary<int, float> { [1] = 4f }, 3));
+        Assert.Contains("item-based", error.Message, StringComparison.Ordinal);
     }
 
     private TestModel Write(DefaultFill fill) =>
-        TestModels.Write(_dir.Root, new ModelSpec { Kind = ModelKind.ItemBased, Ids = UserIds, Fill = fill, Hidden = [4], HiddenActivation = "elu" }, $"item-{fill}.onnx");
+        TestModels.Write(_dir.Root, new ModelSpec { Kind = ModelKind.ItemBased, Ids = UserIds, Fill = fill, Hidden = [4], HiddenActivation = Activation.Elu }, $"item-{fill}.onnx");
+
+    private static int IndexOf(IReadOnlyList<int> ids, int id) => ids.ToList().IndexOf(id);
 }

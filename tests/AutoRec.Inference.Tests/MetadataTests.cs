@@ -17,10 +17,17 @@ public sealed class MetadataTests : IDisposable
         Assert.Equal(ModelKind.UserBased, model.Kind);
         Assert.Equal(spec.Ids, model.InputIds);
         Assert.Equal(spec.Ids, model.OutputIds);
-        Assert.Equal(0.5f, model.RatingMin);
-        Assert.Equal(5f, model.RatingMax);
-        Assert.Equal("ml-tiny", model.Dataset);
-        Assert.Equal("""{"name":"test","kind":"user-based"}""", model.ConfigJson);
+        Assert.Equal(0.5f, model.Metadata.RatingMin);
+        Assert.Equal(5f, model.Metadata.RatingMax);
+        Assert.Equal("ml-tiny", model.Metadata.Dataset);
+        Assert.Equal("""{"name":"test","kind":"user-based"}""", model.Metadata.ConfigJson);
+        Assert.Equal(ModelKind.UserBased, model.Metadata.Kind);
+        Assert.Equal(spec.Ids, model.Metadata.InputIds);
+
+        // Metadata is a copy: changing it changes nothing in the model.
+        model.Metadata.InputIds[0] = -1;
+        Assert.Equal(spec.Ids, model.Metadata.InputIds);
+        Assert.Equal(spec.Ids, model.InputIds);
         Assert.Equal(["feature=0", "feature=1", "feature=2"], model.SideFeatures);
         Assert.Equal(7, model.InputWidth);
         Assert.Equal(7, model.OutputWidth);
@@ -71,7 +78,7 @@ public sealed class MetadataTests : IDisposable
     public void EachRatingReachesTheColumnOfItsId()
     {
         // One rating at a time: a model that mixed up ids and indices would predict another column's input.
-        TestModel written = TestModels.Write(_dir.Root, new ModelSpec { HiddenActivation = "relu", Hidden = [9] });
+        TestModel written = TestModels.Write(_dir.Root, new ModelSpec { HiddenActivation = Activation.Relu, Hidden = [9] });
         using RecommenderModel model = written.Open();
         foreach (int id in written.Spec.Ids)
         {

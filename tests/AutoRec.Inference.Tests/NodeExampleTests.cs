@@ -8,10 +8,10 @@ using AutoRec.Onnx;
 namespace AutoRec.Inference.Tests;
 
 /// <summary>
-/// examples/node/top10.js prints the same top 10 as this library (<see cref="RecommenderModel.Recommend"/> for
-/// user-based models, <see cref="ItemBasedPredictions.Recommend"/> for item-based ones), and examples/node/evaluate.js
-/// the same test RMSE as <see cref="ModelEvaluator"/>. Needs node and npm: without them the tests pass trivially on a
-/// developer machine, but fail in CI (CI set), where the examples must be checked.
+/// examples/node/top10.js prints the same top 10 as this library's <see cref="IRecommender"/> (by ratings and by
+/// training user, for both kinds), and examples/node/evaluate.js the same test RMSE as pair prediction scored like
+/// the validate stage (<see cref="TestRmse"/>). Needs node and npm: without them the tests are reported as skipped
+/// on a developer machine, and fail in CI (CI set), where the examples must be checked.
 /// </summary>
 public sealed partial class NodeExampleTests : IDisposable
 {
@@ -19,13 +19,10 @@ public sealed partial class NodeExampleTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    [Fact]
+    [SkippableFact]
     public void NodeTop10EqualsLibraryTop10()
     {
-        if (NodeExample() is not (string node, string example))
-        {
-            return; // xunit v2 has no dynamic skip: a developer without Node passes trivially (CI fails in NodeExample)
-        }
+        (string node, string example) = NodeExample();
 
         TestModel written = TestModels.Write(_dir.Root, new ModelSpec { Ids = Enumerable.Range(1, 25).Select(i => i * 2).ToArray(), Hidden = [8], Seed = 12 });
         var ratings = new Dictionary<int, float> { [2] = 5f, [14] = 2f, [30] = 4f };
@@ -37,18 +34,15 @@ public sealed partial class NodeExampleTests : IDisposable
             .Select(m => (int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), float.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture)))
             .ToArray();
         using RecommenderModel model = written.Open();
-        IReadOnlyList<Recommendation> expected = model.Recommend(ratings, 10);
+        IReadOnlyList<Recommendation> expected = Recommender.Create(model, []).Recommend(ratings, 10);
         Assert.Equal(expected.Select(r => r.MovieId), printed.Select(p => p.MovieId));
         Assert.Equal(expected.Select(r => r.Score), printed.Select(p => p.Score), Tolerance.Comparer);
     }
 
-    [Fact]
+    [SkippableFact]
     public void NodeExampleExplainsItemBasedModelsAndBadInput()
     {
-        if (NodeExample() is not (string node, string example))
-        {
-            return; // xunit v2 has no dynamic skip: a developer without Node passes trivially (CI fails in NodeExample)
-        }
+        (string node, string example) = NodeExample();
 
         TestModel item = TestModels.Write(_dir.Root, new ModelSpec { Kind = ModelKind.ItemBased }, "item.onnx");
         TestModel user = TestModels.Write(_dir.Root, new ModelSpec(), "user.onnx");
@@ -66,21 +60,18 @@ public sealed partial class NodeExampleTests : IDisposable
         Assert.Contains("off the scale", scaleError, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(41, 10, false)] // a user with many training ratings, the default top 10
     [InlineData(99, 400, true)] // a user of the model without training ratings: every movie, with titles
-    public void NodeTop10OfItemBasedModelEqualsItemBasedPredictions(int userId, int count, bool titles)
+    public void NodeTop10OfItemBasedModelEqualsRecommender(int userId, int count, bool titles)
     {
-        if (NodeExample() is not (string node, string example))
-        {
-            return;
-        }
+        (string node, string example) = NodeExample();
 
         // 13 users (the model's columns, unsorted); 300 movies with ids out of order, more than top10.js's batch of 256.
         int[] users = [41, 3, 77, 12, 5, 60, 29, 8, 93, 17, 50, 2, 99];
         int[] movies = Enumerable.Range(1, 300).Select(i => i * 37 % 1009).ToArray();
         TestModel written = TestModels.Write(
-            _dir.Root, new ModelSpec { Kind = ModelKind.ItemBased, Ids = users, Fill = DefaultFill.ColumnMean, Hidden = [6], HiddenActivation = "tanh", Seed = 9 }, "item.onnx");
+            _dir.Root, new ModelSpec { Kind = ModelKind.ItemBased, Ids = users, Fill = DefaultFill.ColumnMean, Hidden = [6], HiddenActivation = Activation.Tanh, Seed = 9 }, "item.onnx");
         var random = new Random(23);
         Rating[] train = movies.SelectMany(movie => users.Where(user => user != 99).Select(user => (movie, user)))
             .Where(_ => random.Next(3) == 0)
@@ -109,7 +100,7 @@ public sealed partial class NodeExampleTests : IDisposable
         (int MovieId, float Score, string? Title)[] printed = Printed(output);
         using RecommenderModel model = written.Open();
         MovieCatalog? catalog = titles ? MovieCatalog.From(catalogMovies) : null;
-        IReadOnlyList<Recommendation> expected = ItemBasedPredictions.FromRatings(model, train).Recommend(userId, count, catalog);
+        IReadOnlyList<Recommendation> expected = Recommender.Create(model, train, catalog).Recommend(userId, count);
 
         // The movies ranked are those of the training ratings (a few of the 300 have none), less the user's own.
         int[] trainMovies = train.Select(r => r.MovieId).Distinct().ToArray();
@@ -125,13 +116,10 @@ public sealed partial class NodeExampleTests : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void NodeTop10OfUserBasedModelForATrainingUserEqualsLibraryTop10()
     {
-        if (NodeExample() is not (string node, string example))
-        {
-            return;
-        }
+        (string node, string example) = NodeExample();
 
         int[] movies = Enumerable.Range(1, 25).Select(i => i * 2).ToArray();
         TestModel written = TestModels.Write(_dir.Root, new ModelSpec { Ids = movies, Hidden = [8], Seed = 12 });
@@ -147,19 +135,18 @@ public sealed partial class NodeExampleTests : IDisposable
         using RecommenderModel model = written.Open();
         Dictionary<int, float> ratings = train.Where(r => r.UserId == 3).ToDictionary(r => r.MovieId, r => r.Value);
         Assert.NotEmpty(ratings);
-        IReadOnlyList<Recommendation> expected = model.Recommend(ratings, 10);
+        IRecommender recommender = Recommender.Create(model, train);
+        IReadOnlyList<Recommendation> expected = recommender.Recommend(3, 10);
+        Assert.Equal(recommender.Recommend(ratings, 10), expected);
         (int MovieId, float Score, string? Title)[] printed = Printed(output);
         Assert.Equal(expected.Select(r => r.MovieId), printed.Select(p => p.MovieId));
         Assert.Equal(expected.Select(r => r.Score), printed.Select(p => p.Score), Tolerance.Comparer);
     }
 
-    [Fact]
+    [SkippableFact]
     public void NodeTop10ExplainsUnknownUsersAndMissingTrainingData()
     {
-        if (NodeExample() is not (string node, string example))
-        {
-            return;
-        }
+        (string node, string example) = NodeExample();
 
         TestModel item = TestModels.Write(_dir.Root, new ModelSpec { Kind = ModelKind.ItemBased }, "item.onnx"); // users 101, 7, 55, ...
         TestModel user = TestModels.Write(_dir.Root, new ModelSpec(), "user.onnx"); // movies 101, 7, 55, ...
@@ -196,23 +183,19 @@ public sealed partial class NodeExampleTests : IDisposable
         Assert.Contains("not both", bothError, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(ModelKind.UserBased, DefaultFill.RowMean)]
     [InlineData(ModelKind.ItemBased, DefaultFill.ColumnMean)]
-    public void NodeEvaluateEqualsModelEvaluator(ModelKind kind, DefaultFill fill)
+    public void NodeEvaluateEqualsPairPredictionRmse(ModelKind kind, DefaultFill fill)
     {
-        if (NodeExample() is not (string node, string example))
-        {
-            return; // xunit v2 has no dynamic skip: a developer without Node passes trivially (CI fails in NodeExample)
-        }
-
+        (string node, string example) = NodeExample();
 
         // Test ratings in more rows than evaluate.js's batch of 256; 12 columns with unsorted ids.
         bool userBased = kind == ModelKind.UserBased;
         int[] columns = [41, 3, 77, 12, 5, 60, 29, 8, 93, 17, 50, 2];
         int[] rowIds = Enumerable.Range(1, 600).Select(i => i * 3).ToArray();
         TestModel written = TestModels.Write(
-            _dir.Root, new ModelSpec { Kind = kind, Ids = columns, Fill = fill, Hidden = [6], HiddenActivation = "tanh", Seed = 5 }, $"{kind}.onnx");
+            _dir.Root, new ModelSpec { Kind = kind, Ids = columns, Fill = fill, Hidden = [6], HiddenActivation = Activation.Tanh, Seed = 5 }, $"{kind}.onnx");
         var random = new Random(17);
         Rating[] all = rowIds.SelectMany(row => columns.Select(column => (row, column)))
             .Where(_ => random.Next(3) == 0)
@@ -238,7 +221,7 @@ public sealed partial class NodeExampleTests : IDisposable
         using JsonDocument printed = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
         JsonElement result = printed.RootElement;
         using RecommenderModel model = written.Open();
-        RmseResult expected = ModelEvaluator.Evaluate(model, trainPath, testPath);
+        RmseResult expected = TestRmse.Of(model, train, test);
         Assert.Equal(2, expected.Skipped);
         Assert.Equal(expected.Global, result.GetProperty("test_rmse").GetDouble(), 1e-5);
         Assert.Equal(expected.UserMean, result.GetProperty("test_rmse_user_mean").GetDouble(), 1e-5);
@@ -249,13 +232,10 @@ public sealed partial class NodeExampleTests : IDisposable
         Rating Cell(int row, int column, float value) => userBased ? new Rating(row, column, value, 0) : new Rating(column, row, value, 0);
     }
 
-    [Fact]
+    [SkippableFact]
     public void NodeEvaluateExplainsSideFeaturesForeignDataAndEmptyTests()
     {
-        if (NodeExample() is not (string node, string example))
-        {
-            return; // xunit v2 has no dynamic skip: a developer without Node passes trivially (CI fails in NodeExample)
-        }
+        (string node, string example) = NodeExample();
 
         TestModel side = TestModels.Write(_dir.Root, new ModelSpec { SideWidth = 2 }, "side.onnx");
         TestModel user = TestModels.Write(_dir.Root, new ModelSpec(), "user.onnx");
@@ -280,7 +260,7 @@ public sealed partial class NodeExampleTests : IDisposable
         Assert.Equal(1, missingExit);
         Assert.Contains("not found", missingError, StringComparison.Ordinal);
 
-        // Nothing to score: both RMSEs null (ModelEvaluator's NaN), exit 0.
+        // Nothing to score: both RMSEs null (the validate stage's NaN), exit 0.
         (int emptyExit, string emptyOutput, string emptyError) = Run(node, example, "evaluate.js", user.Path, train, empty);
         Assert.True(emptyExit == 0, $"evaluate.js exited with {emptyExit}: {emptyError}");
         using JsonDocument printed = JsonDocument.Parse(emptyOutput.Trim());
@@ -312,17 +292,17 @@ public sealed partial class NodeExampleTests : IDisposable
     }
 
     /// <summary>
-    /// node and examples/node with its pinned packages installed, or null when node or npm is not on PATH, which
-    /// fails the test in CI (CI set) where the examples must be checked.
+    /// node and examples/node with its pinned packages installed. Where node or npm is not on PATH the test is
+    /// skipped, or fails in CI (CI set), where the examples must be checked.
     /// </summary>
-    private static (string Node, string Example)? NodeExample()
+    private static (string Node, string Example) NodeExample()
     {
         string? node = FindOnPath("node");
         string? npm = FindOnPath("npm");
         if (node is null || npm is null)
         {
             Assert.False(InCi(), "CI is set but node or npm is not on PATH: install Node.js so the example is checked");
-            return null;
+            throw new SkipException("node or npm is not on PATH: the Node examples are not checked");
         }
 
         string example = Path.Combine(RepoRoot(), "examples", "node");

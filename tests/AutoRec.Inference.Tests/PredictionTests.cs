@@ -9,23 +9,23 @@ public sealed class PredictionTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    public static TheoryData<string, string, DefaultFill, int, bool, int[]> Cases => new()
+    public static TheoryData<Activation, Activation, DefaultFill, int, bool, int[]> Cases => new()
     {
-        { "sigmoid", "identity", DefaultFill.Zero, 0, false, [5] },
-        { "relu", "identity", DefaultFill.Constant, 0, false, [5] },
-        { "elu", "elu", DefaultFill.RowMean, 0, false, [6] },
-        { "selu", "selu", DefaultFill.ColumnMean, 0, false, [4] },
-        { "leaky_relu", "leaky_relu", DefaultFill.Zero, 3, false, [5] },
-        { "tanh", "swish", DefaultFill.RowMean, 2, false, [8, 3, 8] },
-        { "swish", "relu", DefaultFill.ColumnMean, 0, false, [6, 4] },
-        { "sigmoid", "identity", DefaultFill.Constant, 0, true, [4] },
-        { "tanh", "identity", DefaultFill.RowMean, 0, true, [6, 3, 6] },
-        { "identity", "tanh", DefaultFill.Zero, 1, false, [3] },
+        { Activation.Sigmoid, Activation.Identity, DefaultFill.Zero, 0, false, [5] },
+        { Activation.Relu, Activation.Identity, DefaultFill.Constant, 0, false, [5] },
+        { Activation.Elu, Activation.Elu, DefaultFill.RowMean, 0, false, [6] },
+        { Activation.Selu, Activation.Selu, DefaultFill.ColumnMean, 0, false, [4] },
+        { Activation.LeakyRelu, Activation.LeakyRelu, DefaultFill.Zero, 3, false, [5] },
+        { Activation.Tanh, Activation.Swish, DefaultFill.RowMean, 2, false, [8, 3, 8] },
+        { Activation.Swish, Activation.Relu, DefaultFill.ColumnMean, 0, false, [6, 4] },
+        { Activation.Sigmoid, Activation.Identity, DefaultFill.Constant, 0, true, [4] },
+        { Activation.Tanh, Activation.Identity, DefaultFill.RowMean, 0, true, [6, 3, 6] },
+        { Activation.Identity, Activation.Tanh, DefaultFill.Zero, 1, false, [3] },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void PredictMatchesReference(string hidden, string output, DefaultFill fill, int side, bool tied, int[] layers)
+    public void PredictMatchesReference(Activation hidden, Activation output, DefaultFill fill, int side, bool tied, int[] layers)
     {
         TestModel written = Write(hidden, output, fill, side, tied, layers);
         using RecommenderModel model = written.Open();
@@ -38,7 +38,7 @@ public sealed class PredictionTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void BatchAndDenseMatchReference(string hidden, string output, DefaultFill fill, int side, bool tied, int[] layers)
+    public void BatchAndDenseMatchReference(Activation hidden, Activation output, DefaultFill fill, int side, bool tied, int[] layers)
     {
         TestModel written = Write(hidden, output, fill, side, tied, layers);
         // A batch size below the row count exercises the chunking.
@@ -97,16 +97,16 @@ public sealed class PredictionTests : IDisposable
     {
         TestModel written = TestModels.Write(_dir.Root, new ModelSpec { SideWidth = 2 });
         using RecommenderModel model = written.Open(new RecommenderOptions { BatchSize = 2 });
-        var ratingsByUser = new Dictionary<int, IReadOnlyDictionary<int, float>>
+        var ratingsByUser = new Dictionary<int, Dictionary<int, float>>
         {
-            [1] = new Dictionary<int, float> { [101] = 5f, [7] = 3f },
-            [2] = new Dictionary<int, float> { [55] = 1f },
-            [3] = new Dictionary<int, float>(),
+            [1] = new() { [101] = 5f, [7] = 3f },
+            [2] = new() { [55] = 1f },
+            [3] = [],
         };
         var side = new Dictionary<int, float[]> { [1] = [1f, 0f], [2] = [0f, 1f], [3] = [0.5f, 0.5f] };
         (int, int)[] pairs = [(2, 9), (1, 3), (3, 101), (2, 250), (1, 3), (3, 18)];
 
-        float[] actual = model.PredictPairs(ratingsByUser, pairs, side);
+        float[] actual = model.PredictPairs(Flatten(ratingsByUser), pairs, side);
 
         float[] expected = pairs.Select(p =>
         {
@@ -122,15 +122,15 @@ public sealed class PredictionTests : IDisposable
         int[] users = [21, 22, 23, 24];
         TestModel written = TestModels.Write(_dir.Root, new ModelSpec { Kind = ModelKind.ItemBased, Ids = users, Fill = DefaultFill.RowMean });
         using RecommenderModel model = written.Open();
-        var ratingsByUser = new Dictionary<int, IReadOnlyDictionary<int, float>>
+        var ratingsByUser = new Dictionary<int, Dictionary<int, float>>
         {
-            [21] = new Dictionary<int, float> { [1] = 5f, [2] = 3f },
-            [22] = new Dictionary<int, float> { [1] = 2f },
-            [24] = new Dictionary<int, float> { [2] = 4f, [3] = 1f },
+            [21] = new() { [1] = 5f, [2] = 3f },
+            [22] = new() { [1] = 2f },
+            [24] = new() { [2] = 4f, [3] = 1f },
         };
         (int, int)[] pairs = [(23, 1), (21, 2), (22, 3), (24, 9)];
 
-        float[] actual = model.PredictPairs(ratingsByUser, pairs);
+        float[] actual = model.PredictPairs(Flatten(ratingsByUser), pairs);
 
         float[] expected = pairs.Select(p =>
         {
@@ -141,7 +141,10 @@ public sealed class PredictionTests : IDisposable
         Assert.Equal(expected, actual, Tolerance.Comparer);
     }
 
-    private TestModel Write(string hidden, string output, DefaultFill fill, int side, bool tied, int[] layers) =>
+    private static Rating[] Flatten(Dictionary<int, Dictionary<int, float>> ratingsByUser) =>
+        ratingsByUser.SelectMany(user => user.Value.Select(r => new Rating(user.Key, r.Key, r.Value, 0))).ToArray();
+
+    private TestModel Write(Activation hidden, Activation output, DefaultFill fill, int side, bool tied, int[] layers) =>
         TestModels.Write(_dir.Root, new ModelSpec
         {
             HiddenActivation = hidden,

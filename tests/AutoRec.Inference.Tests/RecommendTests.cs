@@ -1,8 +1,9 @@
-using AutoRec.Data;
-
 namespace AutoRec.Inference.Tests;
 
-/// <summary>Top-N leaves out what the user rated, is sorted best first with ties by movie id, and carries titles.</summary>
+/// <summary>
+/// Top-N of a user-based model for a user given by their ratings: leaves out what the user rated, is sorted best
+/// first with ties by movie id, and carries titles.
+/// </summary>
 public sealed class RecommendTests : IDisposable
 {
     private readonly TempDir _dir = new();
@@ -16,7 +17,7 @@ public sealed class RecommendTests : IDisposable
         using RecommenderModel model = written.Open();
         var ratings = new Dictionary<int, float> { [3] = 5f, [30] = 2f, [90] = 4f };
 
-        IReadOnlyList<Recommendation> top = model.Recommend(ratings, 10);
+        IReadOnlyList<Recommendation> top = Recommender.Create(model, []).Recommend(ratings, 10);
 
         float[] reference = written.Reference(ratings);
         Recommendation[] expected = written.Spec.Ids
@@ -37,11 +38,12 @@ public sealed class RecommendTests : IDisposable
     {
         TestModel written = TestModels.Write(_dir.Root, new ModelSpec());
         using RecommenderModel model = written.Open();
+        IRecommender recommender = Recommender.Create(model, []);
         var ratings = new Dictionary<int, float> { [101] = 5f, [3] = 2f };
-        IReadOnlyList<Recommendation> all = model.Recommend(ratings, 100);
+        IReadOnlyList<Recommendation> all = recommender.Recommend(ratings, 100);
         Assert.Equal(5, all.Count);
-        Assert.Equal(model.Recommend(ratings, 2), all.Take(2));
-        Assert.Empty(model.Recommend(ratings, 0));
+        Assert.Equal(recommender.Recommend(ratings, 2), all.Take(2));
+        Assert.Empty(recommender.Recommend(ratings, 0));
     }
 
     [Fact]
@@ -50,7 +52,7 @@ public sealed class RecommendTests : IDisposable
         // On a scale of 0.5..1 nearly every prediction clips to 1: many equal scores.
         TestModel written = TestModels.Write(_dir.Root, new ModelSpec { Ids = [40, 10, 30, 20, 60, 50, 70, 5], RatingMin = 0.5f, RatingMax = 1f });
         using RecommenderModel model = written.Open();
-        IReadOnlyList<Recommendation> top = model.Recommend(new Dictionary<int, float>(), 8);
+        IReadOnlyList<Recommendation> top = Recommender.Create(model, []).Recommend(new Dictionary<int, float>(), 8);
         Assert.Contains(top.Zip(top.Skip(1)), p => p.First.Score == p.Second.Score);
         foreach ((Recommendation first, Recommendation second) in top.Zip(top.Skip(1)))
         {
@@ -62,12 +64,10 @@ public sealed class RecommendTests : IDisposable
     public void TitlesComeFromTheCatalog()
     {
         TestModel written = TestModels.Write(_dir.Root, new ModelSpec());
-        string moviesPath = _dir.PathOf("movies.parquet");
-        ParquetTables.WriteMovies(moviesPath, written.Spec.Ids.Where(id => id != 9).Select(id => new Movie(id, $"Movie {id} (1999)", "Drama")).ToList());
-        MovieCatalog catalog = MovieCatalog.Load(moviesPath);
+        MovieCatalog catalog = MovieCatalog.From(written.Spec.Ids.Where(id => id != 9).Select(id => new Movie(id, $"Movie {id} (1999)", "Drama")));
         using RecommenderModel model = written.Open();
 
-        IReadOnlyList<Recommendation> top = model.Recommend(new Dictionary<int, float> { [7] = 3f }, 10, catalog);
+        IReadOnlyList<Recommendation> top = Recommender.Create(model, [], catalog).Recommend(new Dictionary<int, float> { [7] = 3f }, 10);
 
         Assert.Equal(6, top.Count);
         Assert.All(top, r => Assert.Equal(r.MovieId == 9 ? null : $"Movie {r.MovieId} (1999)", r.Title));
@@ -77,11 +77,22 @@ public sealed class RecommendTests : IDisposable
     }
 
     [Fact]
-    public void ItemBasedModelsRecommendThroughPrecomputedPredictions()
+    public void OneFactoryServesBothKinds()
     {
-        TestModel written = TestModels.Write(_dir.Root, new ModelSpec { Kind = ModelKind.ItemBased });
-        using RecommenderModel model = written.Open();
-        var error = Assert.Throws<InvalidOperationException>(() => model.Recommend(new Dictionary<int, float>(), 3));
-        Assert.Contains("ItemBasedPredictions", error.Message, StringComparison.Ordinal);
+        // The same calls recommend by user id with either kind; only a user-based model also takes a user's ratings.
+        Rating[] train = [new(101, 7, 4f, 0), new(101, 55, 2f, 0), new(7, 3, 5f, 0), new(55, 7, 3f, 0)];
+        using RecommenderModel user = TestModels.Write(_dir.Root, new ModelSpec(), "user.onnx").Open();
+        using RecommenderModel item = TestModels.Write(_dir.Root, new ModelSpec { Kind = ModelKind.ItemBased }, "item.onnx").Open();
+
+        foreach (IRecommender recommender in new[] { Recommender.Create(user, train), Recommender.Create(item, train) })
+        {
+            IReadOnlyList<Recommendation> top = recommender.Recommend(101, 3);
+            Assert.NotEmpty(top);
+            Assert.DoesNotContain(top, r => r.MovieId is 7 or 55);
+            Assert.Equal(recommender.Kind == ModelKind.UserBased, recommender.CanRecommendForRatings);
+        }
+
+        Assert.Equal(ModelKind.UserBased, Recommender.Create(user, train).Kind);
+        Assert.Equal(ModelKind.ItemBased, Recommender.Create(item, train).Kind);
     }
 }

@@ -1,15 +1,17 @@
 using System.Diagnostics;
+using AutoRec.Contracts;
 using AutoRec.Data;
+using AutoRec.Inference;
 
-namespace AutoRec.Inference;
+namespace AutoRec.BuildTasks.Validation;
 
 /// <summary>The pipeline's validate stage: an exported model's test RMSE, measured through ONNX Runtime.</summary>
 public static class ModelValidator
 {
     /// <summary>
     /// Opens <paramref name="modelPath"/> and evaluates it on <paramref name="testParquet"/> with
-    /// <paramref name="trainParquet"/> as its input (see <see cref="ModelEvaluator"/>). The RMSE record is
-    /// <see cref="ValidationReport.Rmse"/>; <see cref="ValidationReport.Write"/> writes validation.json.
+    /// <paramref name="trainParquet"/> as its input (see <see cref="ModelEvaluator"/>); the report is what
+    /// validation.json holds (<see cref="ValidationReport.ToJson"/>).
     /// </summary>
     /// <exception cref="ModelFormatException">The model is missing, unloadable or not an AutoRec model.</exception>
     /// <exception cref="DataFormatException">A Parquet file is missing or malformed.</exception>
@@ -21,8 +23,8 @@ public static class ModelValidator
         RmseResult rmse = ModelEvaluator.Evaluate(model, trainParquet, testParquet);
         return new ValidationReport(
             Path.GetFullPath(modelPath),
-            model.Kind == ModelKind.UserBased ? "user-based" : "item-based",
-            model.Dataset,
+            model.Kind,
+            model.Metadata.Dataset,
             rmse.Global,
             rmse.UserMean,
             rmse.Count,

@@ -1,6 +1,7 @@
+using AutoRec.Contracts;
 using AutoRec.Onnx;
 
-namespace AutoRec.Inference.Tests;
+namespace AutoRec.Tests.Shared;
 
 /// <summary>
 /// The forward pass written out in plain C#, as training's InputPreparation and AutoencoderNetwork compute it:
@@ -32,6 +33,20 @@ internal static class ReferenceNetwork
         return x.Select(v => (float)Math.Clamp(v, spec.RatingMin, spec.RatingMax)).ToArray();
     }
 
+    /// <summary>One activation in double precision.</summary>
+    public static double Activate(double x, Activation activation) => activation switch
+    {
+        Activation.Identity => x,
+        Activation.Sigmoid => 1 / (1 + Math.Exp(-x)),
+        Activation.Relu => Math.Max(0, x),
+        Activation.Elu => x > 0 ? x : Math.Exp(x) - 1,
+        Activation.Selu => Activations.SeluGamma * (x > 0 ? x : Activations.SeluAlpha * (Math.Exp(x) - 1)),
+        Activation.LeakyRelu => x > 0 ? x : Activations.LeakyReluSlope * x,
+        Activation.Tanh => Math.Tanh(x),
+        Activation.Swish => x / (1 + Math.Exp(-x)),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "unknown activation"),
+    };
+
     private static double WeightAt(AutoencoderWeights weights, DenseLayer layer, int output, int input)
     {
         if (layer.TiedTo is int owner)
@@ -56,17 +71,4 @@ internal static class ReferenceNetwork
             _ => spec.ColumnMeans[i],
         }).ToArray();
     }
-
-    private static double Activate(double x, string name) => name switch
-    {
-        "identity" => x,
-        "sigmoid" => 1 / (1 + Math.Exp(-x)),
-        "relu" => Math.Max(0, x),
-        "elu" => x > 0 ? x : Math.Exp(x) - 1,
-        "selu" => Activations.SeluGamma * (x > 0 ? x : Activations.SeluAlpha * (Math.Exp(x) - 1)),
-        "leaky_relu" => x > 0 ? x : Activations.LeakyReluSlope * x,
-        "tanh" => Math.Tanh(x),
-        "swish" => x / (1 + Math.Exp(-x)),
-        _ => throw new ArgumentException($"unknown activation '{name}'", nameof(name)),
-    };
 }

@@ -1,12 +1,13 @@
-using System.Text.Json;
+using AutoRec.BuildTasks.Validation;
+using AutoRec.Contracts;
 using AutoRec.Data;
+using AutoRec.Inference;
 using AutoRec.Onnx;
-using Onnx;
 
-namespace AutoRec.Inference.Tests;
+namespace AutoRec.BuildTasks.Tests.Validation;
 
 /// <summary>Test RMSE through ONNX Runtime equals the hand computation, for both kinds, from Parquet files.</summary>
-public sealed class EvaluationTests : IDisposable
+public sealed class ModelEvaluatorTests : IDisposable
 {
     private readonly TempDir _dir = new();
 
@@ -16,7 +17,7 @@ public sealed class EvaluationTests : IDisposable
     public void UserBasedRmseEqualsHandComputation()
     {
         // A network whose output ignores its input: predictions are the output biases, clipped to 1..5.
-        string model = WriteConstantModel(ModelKind.UserBased, [10, 20, 30], [3.5f, 6f, 2f]);
+        string model = ConstantModels.Write(_dir.Root, ModelKind.UserBased, [10, 20, 30], [3.5f, 6f, 2f]);
         string train = WriteRatings("train.parquet", new Rating(1, 10, 4f, 0), new Rating(2, 20, 3f, 0));
         string test = WriteRatings(
             "test.parquet",
@@ -38,7 +39,7 @@ public sealed class EvaluationTests : IDisposable
     public void ItemBasedRmseEqualsHandComputation()
     {
         // Item-based: the outputs are users; each user's prediction is its bias whatever the movie.
-        string model = WriteConstantModel(ModelKind.ItemBased, [1, 2], [3f, 4.5f]);
+        string model = ConstantModels.Write(_dir.Root, ModelKind.ItemBased, [1, 2], [3f, 4.5f]);
         string train = WriteRatings("train.parquet", new Rating(1, 10, 4f, 0), new Rating(2, 11, 2f, 0));
         string test = WriteRatings(
             "test.parquet",
@@ -64,7 +65,8 @@ public sealed class EvaluationTests : IDisposable
         var random = new Random(21);
         int[] users = Enumerable.Range(1, 12).ToArray();
         int[] movies = Enumerable.Range(1, 9).Select(m => m * 10).ToArray();
-        TestModel written = TestModels.Write(_dir.Root, new ModelSpec { Kind = kind, Ids = kind == ModelKind.UserBased ? movies : users, Fill = fill, Hidden = [6], HiddenActivation = "tanh" });
+        TestModel written = TestModels.Write(
+            _dir.Root, new ModelSpec { Kind = kind, Ids = kind == ModelKind.UserBased ? movies : users, Fill = fill, Hidden = [6], HiddenActivation = Activation.Tanh });
         var cells = users.SelectMany(u => movies.Select(m => (u, m))).Where(_ => random.Next(3) == 0).ToArray();
         Rating[] all = cells.Select(c => new Rating(c.u, c.m, random.Next(1, 6), 0)).ToArray();
         Rating[] train = all.Where((_, i) => i % 4 != 0).ToArray();
@@ -107,77 +109,10 @@ public sealed class EvaluationTests : IDisposable
         Assert.Equal(Math.Sqrt(((e1 * e1) + (e2 * e2) + (e3 * e3)) / 3), rmse.Global, 5);
     }
 
-    [Fact]
-    public void ValidatorWritesTheReport()
-    {
-        string model = WriteConstantModel(ModelKind.UserBased, [10, 20, 30], [3.5f, 6f, 2f]);
-        string train = WriteRatings("train.parquet", new Rating(1, 10, 4f, 0));
-        string test = WriteRatings("test.parquet", new Rating(1, 20, 4f, 0), new Rating(1, 30, 4f, 0));
-
-        ValidationReport report = ModelValidator.Validate(model, train, test);
-        string json = _dir.PathOf("validation.json");
-        report.Write(json);
-
-        Assert.Equal(Math.Sqrt(2.5), report.TestRmse, 6);
-        Assert.Equal(Math.Sqrt(2.5), report.TestRmseUserMean, 6);
-        Assert.Equal(2, report.TestRatings);
-        Assert.Equal(0, report.SkippedRatings);
-        Assert.Equal("user-based", report.Kind);
-        Assert.Equal("tiny", report.Dataset);
-        Assert.Equal(Path.GetFullPath(model), report.Model);
-        Assert.True(report.Seconds > 0);
-        Assert.Equal(new RmseResult(report.TestRmse, report.TestRmseUserMean, 2, 0), report.Rmse);
-        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(json));
-        Assert.Equal(
-            ["model", "kind", "dataset", "test_rmse", "test_rmse_user_mean", "test_ratings", "skipped_ratings", "seconds"],
-            document.RootElement.EnumerateObject().Select(p => p.Name));
-        Assert.Equal(report, ValidationReport.Read(json));
-    }
-
-    [Fact]
-    public void EmptyTestSplitGivesNaN()
-    {
-        string model = WriteConstantModel(ModelKind.UserBased, [10, 20], [3f, 4f]);
-        ValidationReport report = ModelValidator.Validate(model, WriteRatings("train.parquet", new Rating(1, 10, 4f, 0)), WriteRatings("test.parquet"));
-        Assert.True(double.IsNaN(report.TestRmse));
-        Assert.Equal(0, report.TestRatings);
-        Assert.Contains("\"test_rmse\": \"NaN\"", report.ToJson(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void MismatchedOrMissingFilesAreReported()
-    {
-        string model = WriteConstantModel(ModelKind.UserBased, [10, 20], [3f, 4f]);
-        string foreign = WriteRatings("foreign.parquet", new Rating(1, 555, 4f, 0));
-        string test = WriteRatings("test.parquet", new Rating(1, 10, 4f, 0));
-        var error = Assert.Throws<ArgumentException>(() => ModelValidator.Validate(model, foreign, test));
-        Assert.Contains("movie 555", error.Message, StringComparison.Ordinal);
-        var missing = Assert.Throws<DataFormatException>(() => ModelValidator.Validate(model, _dir.PathOf("none.parquet"), test));
-        Assert.Equal(DataErrorCodes.MissingFile, missing.Code);
-        var noModel = Assert.Throws<ModelFormatException>(() => ModelValidator.Validate(_dir.PathOf("none.onnx"), foreign, test));
-        Assert.Equal(ModelErrorCodes.MissingFile, noModel.Code);
-    }
-
     private string WriteRatings(string name, params Rating[] ratings)
     {
         string path = _dir.PathOf(name);
         ParquetTables.WriteRatings(path, ratings);
-        return path;
-    }
-
-    private string WriteConstantModel(ModelKind kind, int[] ids, float[] outputs)
-    {
-        var spec = new ModelSpec { Kind = kind, Ids = ids };
-        int n = ids.Length;
-        var weights = new AutoencoderWeights(
-        [
-            new DenseLayer(n, 2, new float[2 * n], [0f, 0f], "identity"),
-            new DenseLayer(2, n, new float[2 * n], outputs, "identity"),
-        ]);
-        var export = new OnnxExportSpec(DefaultFill.Zero, 0f, 3f, new float[n], 1f, 5f, 0, TestModels.Metadata(spec));
-        string path = _dir.PathOf($"constant-{kind}.onnx");
-        ModelProto proto = OnnxModelBuilder.Build(weights, export);
-        OnnxModelBuilder.Write(proto, path);
         return path;
     }
 }

@@ -1,0 +1,100 @@
+using AutoRec.Contracts;
+using AutoRec.Onnx;
+using Onnx;
+
+namespace AutoRec.Tests.Shared;
+
+/// <summary>Builds small models with random weights through the real exporter (OnnxModelBuilder).</summary>
+internal static class TestModels
+{
+    public static TestModel Write(string directory, ModelSpec spec, string name = "model.onnx")
+    {
+        (AutoencoderWeights weights, OnnxExportSpec export) = Create(spec);
+        string path = System.IO.Path.Combine(directory, name);
+        OnnxModelBuilder.Write(OnnxModelBuilder.Build(weights, export), path);
+        return new TestModel(path, spec, weights, export);
+    }
+
+    public static (AutoencoderWeights Weights, OnnxExportSpec Export) Create(ModelSpec spec)
+    {
+        var random = new Random(spec.Seed);
+        int n = spec.Ids.Length;
+        int[] sizes = [n + spec.SideWidth, .. spec.Hidden, n];
+        int count = sizes.Length - 1;
+        var layers = new List<DenseLayer>();
+        for (int i = 0; i < count; i++)
+        {
+            bool output = i == count - 1;
+            Activation activation = output ? spec.OutputActivation : spec.HiddenActivation;
+            int inputs = sizes[i];
+            int outputs = sizes[i + 1];
+            int mirror = count - 1 - i;
+            if (spec.Tied && mirror < i)
+            {
+                // The tied layer's own weight is the owner's transposed, as AutoencoderNetwork.ToWeights writes it.
+                DenseLayer owner = layers[mirror];
+                var transposed = new float[inputs * outputs];
+                for (int r = 0; r < outputs; r++)
+                {
+                    for (int c = 0; c < inputs; c++)
+                    {
+                        transposed[(r * inputs) + c] = owner.Weight[(c * owner.Inputs) + r];
+                    }
+                }
+
+                layers.Add(new DenseLayer(inputs, outputs, transposed, Biases(random, outputs, output), activation) { TiedTo = mirror });
+                continue;
+            }
+
+            // Output weights are large enough that some predictions fall outside the scale and get clipped.
+            float scale = output ? 2f : MathF.Sqrt(6f / (inputs + outputs)) * 1.5f;
+            float[] weight = Enumerable.Range(0, inputs * outputs).Select(_ => ((float)random.NextDouble() * 2f - 1f) * scale).ToArray();
+            layers.Add(new DenseLayer(inputs, outputs, weight, Biases(random, outputs, output), activation));
+        }
+
+        float[] columnMeans = Enumerable.Range(0, n).Select(_ => 1f + (4f * (float)random.NextDouble())).ToArray();
+        var export = new OnnxExportSpec(
+            spec.Fill, spec.FillConstant, 3.3f, columnMeans, spec.RatingMin, spec.RatingMax, spec.SideWidth, MetadataOf(spec));
+        return (new AutoencoderWeights(layers), export);
+    }
+
+    /// <summary>The metadata the exporter writes for <paramref name="spec"/>.</summary>
+    public static ModelMetadata MetadataOf(ModelSpec spec) => new(
+        spec.Kind,
+        spec.Ids,
+        spec.Ids,
+        spec.RatingMin,
+        spec.RatingMax,
+        spec.Dataset,
+        $$"""{"name":"test","kind":"{{spec.Kind.Name()}}"}""",
+        spec.SideNames ?? Enumerable.Range(0, spec.SideWidth).Select(i => $"feature={i}").ToArray());
+
+    /// <summary>The metadata entries of <paramref name="spec"/>'s model file, to change for malformed-model tests.</summary>
+    public static Dictionary<string, string> Metadata(ModelSpec spec) => new(MetadataOf(spec).ToProperties());
+
+    /// <summary>
+    /// Writes a model proto as built by <paramref name="change"/> from a valid one, with <paramref name="metadata"/>
+    /// as its metadata entries when given (for malformed-model tests).
+    /// </summary>
+    public static string WriteChanged(string directory, string name, ModelSpec spec, Action<ModelProto> change, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        (AutoencoderWeights weights, OnnxExportSpec export) = Create(spec);
+        ModelProto model = OnnxModelBuilder.Build(weights, export);
+        if (metadata is not null)
+        {
+            model.MetadataProps.Clear();
+            foreach ((string key, string value) in metadata)
+            {
+                model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+            }
+        }
+
+        change(model);
+        string path = System.IO.Path.Combine(directory, name);
+        OnnxModelBuilder.Write(model, path);
+        return path;
+    }
+
+    private static float[] Biases(Random random, int count, bool output) =>
+        Enumerable.Range(0, count).Select(_ => output ? 2f + (2f * (float)random.NextDouble()) : (float)random.NextDouble() - 0.5f).ToArray();
+}
