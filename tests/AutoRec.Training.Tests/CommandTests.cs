@@ -1,5 +1,6 @@
 using AutoRec.Data;
-using AutoRec.Training.Reporting;
+using AutoRec.Export;
+using AutoRec.Training.Cli;
 
 namespace AutoRec.Training.Tests;
 
@@ -28,10 +29,15 @@ public sealed class CommandTests
         Assert.Equal(metrics.TestRmse, RunMetrics.Read(Path.Combine(model, "metrics.json")).TestRmse);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(model, "learning-curve.png")).Take(4).ToArray());
 
-        float difference = Commands.Export(model, data, progress);
-        Assert.InRange(difference, 0f, Commands.Tolerance);
+        float difference = Exporter.Export(model, data, progress);
+        Assert.InRange(difference, 0f, Exporter.Tolerance);
         Assert.True(File.Exists(Path.Combine(model, "model.onnx")));
         Assert.Empty(Directory.GetFiles(model, "*.tmp"));
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "export.json")));
+        Assert.Equal(Math.Min(Exporter.VerificationRows, 40), report.RootElement.GetProperty("rows_compared").GetInt32());
+        Assert.Equal(difference, report.RootElement.GetProperty("max_abs_difference").GetSingle());
+        Assert.Equal(Exporter.Tolerance, report.RootElement.GetProperty("tolerance").GetSingle());
+        Assert.Equal(17, report.RootElement.GetProperty("opset").GetInt32());
     }
 
     [Fact]
@@ -41,21 +47,46 @@ public sealed class CommandTests
         string data = WriteSplit(temp);
         string config = temp.PathOf("config.json");
         File.WriteAllText(config, "{\n  \"dropout\": 2\n}");
-        var error = new StringWriter();
-        TextWriter previous = Console.Error;
-        Console.SetError(error);
-        int exit;
-        try
-        {
-            exit = CommandLine.Run(["train", "--data", data, "--config", config, "--out", temp.PathOf("m"), "--plain"]);
-        }
-        finally
-        {
-            Console.SetError(previous);
-        }
-
+        (int exit, string error) = CaptureErrors(() => CommandLine.Run(["train", "--data", data, "--config", config, "--out", temp.PathOf("m"), "--plain"]));
         Assert.Equal(1, exit);
-        Assert.StartsWith($"{config}: error AR2001: dropout must be in [0, 1)", error.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith($"{config}: error AR2001: dropout must be in [0, 1)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_export_tool_reports_a_missing_model_in_canonical_form()
+    {
+        using var temp = new TempDir();
+        (int exit, string error) = CaptureErrors(() => ExportCommandLine.Run(["--model", temp.Root, "--data", temp.Root]));
+        Assert.Equal(1, exit);
+        Assert.StartsWith($"{Path.Combine(temp.Root, "config.json")}: error AR2102: missing", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--model", "m" }, "--data is required")]
+    [InlineData(new[] { "--model" }, "--model needs a value")]
+    [InlineData(new[] { "m", "d" }, "unexpected argument 'm'")]
+    public void The_export_tool_reports_bad_arguments_with_its_usage(string[] args, string expected)
+    {
+        (int exit, string error) = CaptureErrors(() => ExportCommandLine.Run(args));
+        Assert.Equal(1, exit);
+        Assert.StartsWith($"error AR2004: {expected}", error, StringComparison.Ordinal);
+        Assert.Contains("autorec-export --model DIR --data DIR", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_trainer_points_export_to_the_export_tool()
+    {
+        (int exit, string error) = CaptureErrors(() => CommandLine.Run(["export", "--model", "m", "--data", "d"]));
+        Assert.Equal(1, exit);
+        Assert.StartsWith("error AR2004: export is autorec-export's command now", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_mismatching_export_is_reported_as_AR2101()
+    {
+        (int exit, string error) = CaptureErrors(() => ToolErrors.Run(["--model", "m"], "usage", _ => throw new ExportMismatchException("differ by 0.1")));
+        Assert.Equal(1, exit);
+        Assert.Equal("error AR2101: differ by 0.1", error.TrimEnd());
     }
 
     [Fact]
@@ -85,7 +116,7 @@ public sealed class CommandTests
         ParquetTables.WriteRatings(Path.Combine(data, "train.parquet"), other.Train);
         ParquetTables.WriteRatings(Path.Combine(data, "validation.parquet"), other.Validation);
         ParquetTables.WriteRatings(Path.Combine(data, "test.parquet"), other.Test);
-        var error = Assert.Throws<DataFormatException>(() => Commands.Export(model, data, new RecordingProgress()));
+        var error = Assert.Throws<DataFormatException>(() => Exporter.Export(model, data, new RecordingProgress()));
         Assert.Equal("AR2103", error.Code);
         Assert.False(File.Exists(Path.Combine(model, "model.onnx")));
     }
@@ -112,9 +143,32 @@ public sealed class CommandTests
     public void Export_without_a_trained_model_names_the_missing_file()
     {
         using var temp = new TempDir();
-        var error = Assert.Throws<DataFormatException>(() => Commands.Export(temp.Root, temp.Root, new RecordingProgress()));
+        var error = Assert.Throws<DataFormatException>(() => Exporter.Export(temp.Root, temp.Root, new RecordingProgress()));
         Assert.Equal("AR2102", error.Code);
         Assert.EndsWith("config.json", error.FilePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_coded_failure_about_a_file_is_located_by_it()
+    {
+        (int exit, string error) = CaptureErrors(() => ToolErrors.Run(["x"], "usage", _ => throw new CodedException("AR2999", "busy", "/m/.lock")));
+        Assert.Equal(1, exit);
+        Assert.Equal("/m/.lock: error AR2999: busy", error.TrimEnd());
+    }
+
+    private static (int Exit, string Error) CaptureErrors(Func<int> run)
+    {
+        var error = new StringWriter();
+        TextWriter previous = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            return (run(), error.ToString());
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
     }
 
     private static string WriteSplit(TempDir temp, double validationFraction = 0.1)

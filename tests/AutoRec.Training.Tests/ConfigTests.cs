@@ -7,7 +7,7 @@ public sealed class ConfigTests
     [Fact]
     public void A_config_round_trips_through_json()
     {
-        ModelConfig config = SyntheticRatings.Config() with { Layers = [512, 256, 512], HiddenActivation = "selu", Default = DefaultRating.UserMean, DenseRefeeding = true };
+        ModelConfig config = SyntheticRatings.Config() with { Layers = [512, 256, 512], HiddenActivation = Activation.Selu, Default = DefaultRating.UserMean, DenseRefeeding = true };
         Assert.Equal(config.ToJson(), ModelConfig.Parse(config.ToJson(), "c.json").ToJson());
         Assert.Contains("\"kind\": \"user-based\"", config.ToJson(), StringComparison.Ordinal);
         Assert.Contains("\"default\": \"user-mean\"", config.ToJson(), StringComparison.Ordinal);
@@ -25,6 +25,26 @@ public sealed class ConfigTests
         var error = Assert.Throws<ConfigException>(() => ModelConfig.Parse(json, "bad.json"));
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.StartsWith("bad.json", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Activations_are_read_by_name_and_written_back_the_same()
+    {
+        ModelConfig config = ModelConfig.Parse(
+            "{\n  \"layers\": [8, 4, 8],\n  \"hidden_activations\": [\"selu\", \"leaky_relu\", \"swish\"],\n  \"output_activation\": \"tanh\"\n}", "c.json");
+        Assert.Equal([Activation.Selu, Activation.LeakyRelu, Activation.Swish], config.HiddenActivations);
+        Assert.Equal(Activation.LeakyRelu, config.ActivationOf(1));
+        Assert.Equal(Activation.Tanh, config.OutputActivation);
+        Assert.Contains("\"leaky_relu\"", config.ToJson(), StringComparison.Ordinal);
+        Assert.Contains("\"hidden_activation\": \"sigmoid\"", config.ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_activation_is_located_by_line_and_lists_the_accepted_ones()
+    {
+        var error = Assert.Throws<ConfigException>(() => ModelConfig.Parse("{\n  \"layers\": [8],\n  \"output_activation\": \"gelu\"\n}", "bad.json"));
+        Assert.Equal(3, error.Line);
+        Assert.StartsWith("bad.json(3): unknown activation 'gelu'; use one of sigmoid, identity, relu", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
+using AutoRec.Export;
 using AutoRec.Onnx;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
-using AutoRec.Training.Export;
 using AutoRec.Training.Model;
 using Onnx;
 
@@ -9,10 +9,10 @@ namespace AutoRec.Training.Tests;
 
 public sealed class ExportTests
 {
-    public static TheoryData<string, DefaultRating> ActivationsAndDefaults()
+    public static TheoryData<Activation, DefaultRating> ActivationsAndDefaults()
     {
-        var data = new TheoryData<string, DefaultRating>();
-        foreach (string activation in Activations.Names)
+        var data = new TheoryData<Activation, DefaultRating>();
+        foreach (Activation activation in Activations.All)
         {
             foreach (DefaultRating rating in Enum.GetValues<DefaultRating>())
             {
@@ -25,7 +25,7 @@ public sealed class ExportTests
 
     [Theory]
     [MemberData(nameof(ActivationsAndDefaults))]
-    public void Onnx_runtime_matches_torchsharp_for_every_activation_and_default(string activation, DefaultRating rating)
+    public void Onnx_runtime_matches_torchsharp_for_every_activation_and_default(Activation activation, DefaultRating rating)
     {
         ModelConfig config = SyntheticRatings.Config() with
         {
@@ -43,9 +43,9 @@ public sealed class ExportTests
     [Fact]
     public void Tied_item_based_model_with_side_features_exports_exactly()
     {
-        var movies = Enumerable.Range(0, 30).Select(j => new AutoRec.Data.Movie((j * 3) + 2, $"m{j}", j % 2 == 0 ? "Drama|War" : "Comedy")).ToArray();
-        TrainingData data = SyntheticRatings.Data(AutoencoderKind.ItemBased, SideFeatures.ForMovies(movies));
-        ModelConfig config = SyntheticRatings.Config(AutoencoderKind.ItemBased) with
+        var movies = Enumerable.Range(0, 30).Select(j => new Movie((j * 3) + 2, $"m{j}", j % 2 == 0 ? "Drama|War" : "Comedy")).ToArray();
+        TrainingData data = SyntheticRatings.Data(ModelKind.ItemBased, SideFeatures.ForMovies(movies));
+        ModelConfig config = SyntheticRatings.Config(ModelKind.ItemBased) with
         {
             Layers = [5],
             TiedWeights = true,
@@ -68,17 +68,28 @@ public sealed class ExportTests
 
         ModelProto model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
         var metadata = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        // The keys and encodings every runtime reads (spelled out here, so that a change to the contract shows).
         Assert.Equal("user-based", metadata["autorec.kind"]);
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(data.ColumnIds), metadata["autorec.input_ids"]);
         Assert.Equal(metadata["autorec.input_ids"], metadata["autorec.output_ids"]);
         Assert.Equal("1", metadata["autorec.rating_min"]);
         Assert.Equal("5", metadata["autorec.rating_max"]);
         Assert.Equal("tiny", metadata["autorec.dataset"]);
+        Assert.Equal("[]", metadata["autorec.side_features"]);
         Assert.Contains("\"layers\"", metadata["autorec.config"], StringComparison.Ordinal);
+        Assert.Equal(8, metadata.Count);
+
+        ModelMetadata read = ModelMetadata.FromProperties(metadata);
+        Assert.Equal(ModelKind.UserBased, read.Kind);
+        Assert.Equal(data.ColumnIds, read.InputIds);
+        Assert.Equal(config.ToJson(), read.ConfigJson);
+
         Assert.Equal(17, model.OpsetImport.Single().Version);
+        Assert.Equal(ModelGraph.RatingsInput, model.Graph.Input.Single().Name);
         Assert.Equal("batch", model.Graph.Input[0].Type.TensorType.Shape.Dim[0].DimParam);
         Assert.Equal(data.ColumnCount, model.Graph.Input[0].Type.TensorType.Shape.Dim[1].DimValue);
         Assert.Equal("predictions", model.Graph.Output.Single().Name);
+        Assert.Equal(ModelGraph.PredictionsOutput, model.Graph.Output.Single().Name);
     }
 
     [Fact]
@@ -98,7 +109,7 @@ public sealed class ExportTests
 
         string path = temp.PathOf("m.onnx");
         OnnxModelBuilder.Write(OnnxModelBuilder.Build(weights, TrainedModelInfo.From("tiny", data).ExportSpec(config, "{}")), path);
-        float[] output = OnnxVerifier.Run(path, data.Train.AsSpan(0, data.ColumnCount).ToArray(), 1, data.ColumnCount, null, 0);
+        float[] output = RuntimeCheck.Predict(path, data.Train.AsSpan(0, data.ColumnCount).ToArray(), null);
         Assert.All(output.Where((_, i) => i % 2 == 0), v => Assert.Equal(5f, v));
         Assert.All(output.Where((_, i) => i % 2 == 1), v => Assert.Equal(1f, v));
     }
@@ -112,11 +123,11 @@ public sealed class ExportTests
         // Include a row with no ratings at all: the row-mean default must fall back to the global mean.
         Array.Clear(ratings, 0, data.ColumnCount);
         float[]? side = data.Side?.Rows.AsSpan(0, rows * data.Side.Width).ToArray();
-        float[] expected = Commands.TorchPredictions(network, config, data, ratings, side, rows);
+        float[] expected = TorchReference.Predict(network, config, data, ratings, side, rows);
 
         string path = temp.PathOf("m.onnx");
         OnnxModelBuilder.Write(OnnxModelBuilder.Build(network.ToWeights(), TrainedModelInfo.From("tiny", data).ExportSpec(config, "{}")), path);
-        float[] actual = OnnxVerifier.Run(path, ratings, rows, data.ColumnCount, side, data.Side?.Width ?? 0);
-        return OnnxVerifier.MaxAbsDifference(expected, actual);
+        float[] actual = RuntimeCheck.Predict(path, ratings, side);
+        return RuntimeCheck.MaxAbsDifference(expected, actual);
     }
 }

@@ -128,9 +128,9 @@ public sealed class InputAndLossTests
     [Fact]
     public void Item_based_defaults_swap_rows_and_columns()
     {
-        Assert.Equal(DefaultFill.RowMean, InputPreparation.FillFor(AutoencoderKind.ItemBased, DefaultRating.ItemMean));
-        Assert.Equal(DefaultFill.ColumnMean, InputPreparation.FillFor(AutoencoderKind.ItemBased, DefaultRating.UserMean));
-        Assert.Equal(DefaultFill.RowMean, InputPreparation.FillFor(AutoencoderKind.UserBased, DefaultRating.UserMean));
-        Assert.Equal(DefaultFill.ColumnMean, InputPreparation.FillFor(AutoencoderKind.UserBased, DefaultRating.ItemMean));
+        Assert.Equal(DefaultFill.RowMean, InputPreparation.FillFor(ModelKind.ItemBased, DefaultRating.ItemMean));
+        Assert.Equal(DefaultFill.ColumnMean, InputPreparation.FillFor(ModelKind.ItemBased, DefaultRating.UserMean));
+        Assert.Equal(DefaultFill.RowMean, InputPreparation.FillFor(ModelKind.UserBased, DefaultRating.UserMean));
+        Assert.Equal(DefaultFill.ColumnMean, InputPreparation.FillFor(ModelKind.UserBased, DefaultRating.ItemMean));
     }
 }

@@ -1,6 +1,9 @@
 using AutoRec.Onnx;
+using AutoRec.Training;
 using AutoRec.Training.Configuration;
+using AutoRec.Training.Data;
 using AutoRec.Training.Model;
+using Onnx;
 using static TorchSharp.torch;
 
 namespace AutoRec.Training.Tests;
@@ -35,7 +38,7 @@ public sealed class NetworkTests
     [Fact]
     public void Dropout_acts_in_training_mode_only()
     {
-        var network = new AutoencoderNetwork(SyntheticRatings.Config() with { Layers = [50], Dropout = 0.8, HiddenActivation = "relu" }, 20, 20);
+        var network = new AutoencoderNetwork(SyntheticRatings.Config() with { Layers = [50], Dropout = 0.8, HiddenActivation = Activation.Relu }, 20, 20);
         Tensor x = ones(4, 20);
         network.eval();
         Assert.Equal(network.forward(x).data<float>().ToArray(), network.forward(x).data<float>().ToArray());
@@ -53,22 +56,95 @@ public sealed class NetworkTests
     }
 
     [Theory]
-    [InlineData("selu", -1.0, -1.1113307)]
-    [InlineData("elu", -1.0, -0.6321206)]
-    [InlineData("leaky_relu", -1.0, -0.3)]
-    [InlineData("swish", 1.0, 0.7310586)]
-    [InlineData("identity", -2.0, -2.0)]
-    public void Activations_compute_their_definitions(string name, double input, double expected)
+    [InlineData(Activation.Selu, -1.0, -1.1113307)]
+    [InlineData(Activation.Elu, -1.0, -0.6321206)]
+    [InlineData(Activation.LeakyRelu, -1.0, -0.3)]
+    [InlineData(Activation.Swish, 1.0, 0.7310586)]
+    [InlineData(Activation.Identity, -2.0, -2.0)]
+    public void Activations_compute_their_definitions(Activation activation, double input, double expected)
     {
-        Assert.Equal(expected, AutoencoderNetwork.Activate(tensor(new[] { (float)input }), name).item<float>(), 5);
+        Assert.Equal(expected, AutoencoderNetwork.Activate(tensor(new[] { (float)input }), activation).item<float>(), 5);
     }
 
-    [Fact]
-    public void Every_named_activation_is_supported()
+    public static TheoryData<Activation> EveryActivation()
     {
-        foreach (string name in Activations.Names)
+        var data = new TheoryData<Activation>();
+        foreach (Activation activation in Activations.All)
         {
-            _ = AutoencoderNetwork.Activate(ones(1), name);
+            data.Add(activation);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryActivation))]
+    public void Every_named_activation_is_supported(Activation activation)
+    {
+        // Its name parses back to it (configs spell activations by name).
+        Assert.Equal(activation, Activations.Parse(activation.Name()));
+
+        // TorchSharp computes the definition on both sides of 0.
+        float[] inputs = [-3f, -1f, -0.25f, 0f, 0.25f, 1f, 3f];
+        float[] outputs = AutoencoderNetwork.Activate(tensor(inputs), activation).data<float>().ToArray();
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            Assert.Equal(Reference(activation, inputs[i]), outputs[i], 5);
+        }
+
+        // The ONNX graph applies it after the layer's Gemm with the same constants.
+        ModelConfig config = SyntheticRatings.Config() with { Layers = [3], HiddenActivation = activation, OutputActivation = activation };
+        TrainingData data = SyntheticRatings.Data();
+        var network = new AutoencoderNetwork(config, data.ColumnCount, data.ColumnCount);
+        ModelProto model = OnnxModelBuilder.Build(network.ToWeights(), TrainedModelInfo.From("tiny", data).ExportSpec(config, "{}"));
+        NodeProto[] nodes = model.Graph.Node.Where(n => n.Name.StartsWith("layer0.", StringComparison.Ordinal) && n.OpType != "Gemm").ToArray();
+        Assert.Equal(ExpectedOps(activation), nodes.Select(n => n.OpType).Order(StringComparer.Ordinal));
+        var attributes = nodes.SelectMany(n => n.Attribute).ToDictionary(a => a.Name, a => a.F);
+        switch (activation)
+        {
+            case Activation.Elu:
+                Assert.Equal(1f, attributes["alpha"]);
+                break;
+            case Activation.Selu:
+                Assert.Equal(Activations.SeluAlpha, attributes["alpha"]);
+                Assert.Equal(Activations.SeluGamma, attributes["gamma"]);
+                break;
+            case Activation.LeakyRelu:
+                Assert.Equal(Activations.LeakyReluSlope, attributes["alpha"]);
+                break;
+            default:
+                Assert.Empty(attributes);
+                break;
         }
     }
+
+    private static double Reference(Activation activation, double x)
+    {
+        static double Sigmoid(double v) => 1 / (1 + Math.Exp(-v));
+        return activation switch
+        {
+            Activation.Sigmoid => Sigmoid(x),
+            Activation.Identity => x,
+            Activation.Relu => Math.Max(0, x),
+            Activation.Elu => x > 0 ? x : Math.Exp(x) - 1,
+            Activation.Selu => 1.0507009873554805 * (x > 0 ? x : 1.6732632423543772 * (Math.Exp(x) - 1)),
+            Activation.LeakyRelu => x > 0 ? x : 0.3 * x,
+            Activation.Tanh => Math.Tanh(x),
+            Activation.Swish => x * Sigmoid(x),
+            _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "no reference formula: add one"),
+        };
+    }
+
+    private static string[] ExpectedOps(Activation activation) => activation switch
+    {
+        Activation.Sigmoid => ["Sigmoid"],
+        Activation.Identity => [],
+        Activation.Relu => ["Relu"],
+        Activation.Elu => ["Elu"],
+        Activation.Selu => ["Selu"],
+        Activation.LeakyRelu => ["LeakyRelu"],
+        Activation.Tanh => ["Tanh"],
+        Activation.Swish => ["Mul", "Sigmoid"],
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "no expected ONNX op: add one"),
+    };
 }

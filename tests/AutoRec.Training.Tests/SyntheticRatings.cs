@@ -31,18 +31,18 @@ internal static class SyntheticRatings
         return ratings.ToArray();
     }
 
-    public static TrainingData Data(AutoencoderKind kind = AutoencoderKind.UserBased, SideFeatures? side = null, int seed = 1)
+    public static TrainingData Data(ModelKind kind = ModelKind.UserBased, SideFeatures? side = null, int seed = 1)
     {
         RatingSplit split = RatingSplitter.Split(Generate(seed: seed), new SplitOptions(seed));
         return TrainingData.Create(kind, split.Train, split.Validation, split.Test, side);
     }
 
-    public static ModelConfig Config(AutoencoderKind kind = AutoencoderKind.UserBased) => new()
+    public static ModelConfig Config(ModelKind kind = ModelKind.UserBased) => new()
     {
         Kind = kind,
         Layers = [8],
-        HiddenActivation = "sigmoid",
-        OutputActivation = "identity",
+        HiddenActivation = Activation.Sigmoid,
+        OutputActivation = Activation.Identity,
         LearningRate = 0.01,
         BatchSize = 8,
         Epochs = 5,

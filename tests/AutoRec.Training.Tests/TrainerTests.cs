@@ -35,7 +35,7 @@ public sealed class TrainerTests
         TrainingData data = SyntheticRatings.Data();
         ModelConfig config = SyntheticRatings.Config() with
         {
-            LearningRate = 1e12, Loss = LossKind.MaskedSse, HiddenActivation = "identity", Epochs = 50,
+            LearningRate = 1e12, Loss = LossKind.MaskedSse, HiddenActivation = Activation.Identity, Epochs = 50,
         };
         var error = Assert.Throws<TrainingDivergedException>(() => new Trainer(config, data, new RecordingProgress(), null).Run());
         Assert.Contains("diverged", error.Message, StringComparison.Ordinal);
@@ -46,7 +46,7 @@ public sealed class TrainerTests
     public void Early_stopping_restores_the_best_epoch()
     {
         TrainingData data = SyntheticRatings.Data();
-        ModelConfig config = SyntheticRatings.Config() with { Epochs = 200, Patience = 3, LearningRate = 0.05, Layers = [64], HiddenActivation = "relu" };
+        ModelConfig config = SyntheticRatings.Config() with { Epochs = 200, Patience = 3, LearningRate = 0.05, Layers = [64], HiddenActivation = Activation.Relu };
         TrainingOutcome outcome = new Trainer(config, data, new RecordingProgress(), null).Run();
         Assert.True(outcome.StoppedEarly);
         Assert.Equal(outcome.BestEpoch + 3, outcome.History.Count);
@@ -83,7 +83,7 @@ public sealed class TrainerTests
     public void The_learning_rate_decays_after_epochs_without_improvement()
     {
         TrainingData data = SyntheticRatings.Data();
-        ModelConfig config = SyntheticRatings.Config() with { Epochs = 40, LearningRate = 0.05, Layers = [64], HiddenActivation = "relu" };
+        ModelConfig config = SyntheticRatings.Config() with { Epochs = 40, LearningRate = 0.05, Layers = [64], HiddenActivation = Activation.Relu };
         var constant = new RecordingProgress();
         TrainingOutcome withoutDecay = new Trainer(config, data, constant, null).Run();
         var decaying = new RecordingProgress();
@@ -129,7 +129,7 @@ public sealed class TrainerTests
     {
         using var dir = new TempDir();
         RatingSplit split = RatingSplitter.Split(SyntheticRatings.Generate(), new SplitOptions(5, TestFraction: 0.1, ValidationFraction: 0));
-        TrainingData data = TrainingData.Create(AutoencoderKind.UserBased, split.Train, split.Validation, split.Test);
+        TrainingData data = TrainingData.Create(ModelKind.UserBased, split.Train, split.Validation, split.Test);
         Assert.Empty(data.Validation);
         TrainingOutcome outcome = new Trainer(SyntheticRatings.Config() with { Epochs = 3, Patience = 2 }, data, new RecordingProgress(), dir.Root).Run();
         Assert.Equal(3, outcome.BestEpoch); // without validation the last epoch is the best
@@ -174,9 +174,9 @@ public sealed class TrainerTests
     [Fact]
     public void Item_based_models_with_side_information_train()
     {
-        var movies = Enumerable.Range(0, 30).Select(j => new AutoRec.Data.Movie((j * 3) + 2, $"m{j}", j % 3 == 0 ? "Drama" : "Comedy|Crime")).ToArray();
-        TrainingData data = SyntheticRatings.Data(AutoencoderKind.ItemBased, SideFeatures.ForMovies(movies));
-        var trainer = new Trainer(SyntheticRatings.Config(AutoencoderKind.ItemBased) with { SideInformation = true }, data, new RecordingProgress(), null);
+        var movies = Enumerable.Range(0, 30).Select(j => new Movie((j * 3) + 2, $"m{j}", j % 3 == 0 ? "Drama" : "Comedy|Crime")).ToArray();
+        TrainingData data = SyntheticRatings.Data(ModelKind.ItemBased, SideFeatures.ForMovies(movies));
+        var trainer = new Trainer(SyntheticRatings.Config(ModelKind.ItemBased) with { SideInformation = true }, data, new RecordingProgress(), null);
         Assert.Equal(data.ColumnCount + 3, trainer.InputWidth);
         TrainingOutcome outcome = trainer.Run();
         Assert.True(double.IsFinite(outcome.Test.Global));

@@ -1,45 +1,37 @@
 using System.Runtime.InteropServices;
+using AutoRec.Contracts;
 using Google.Protobuf;
 using Onnx;
 
 namespace AutoRec.Onnx;
 
 /// <summary>
-/// Writes a trained autoencoder as a self-contained ONNX model: input <c>ratings</c> float32 [batch, n] with 0
-/// for unknown (and <c>side</c> [batch, k] when the model uses side information); the graph fills the defaults,
-/// runs the dense layers (Gemm + activation, which ONNX Runtime fuses) and clips to the rating scale; output
-/// <c>predictions</c> float32 [batch, n]. Opset 17, so no runtime code of ours is needed to use it.
+/// Writes a trained autoencoder as a self-contained ONNX model with the <see cref="ModelGraph"/> signature: ratings
+/// float32 [batch, n] with 0 for unknown (and side features [batch, k] when the model uses side information); the
+/// graph fills the defaults, runs the dense layers (Gemm + activation, which ONNX Runtime fuses) and clips to the
+/// rating scale. Opset 17, so no runtime code of ours is needed to use it.
 /// </summary>
 public static class OnnxModelBuilder
 {
     /// <summary>The opset: at most 21 so that ONNX Runtime still fuses Gemm with Elu and Selu.</summary>
     public const int Opset = 17;
 
-    /// <summary>The graph's rating input.</summary>
-    public const string RatingsInput = "ratings";
-
-    /// <summary>The graph's side-information input (only when the model has side features).</summary>
-    public const string SideInput = "side";
-
-    /// <summary>The graph's output.</summary>
-    public const string PredictionsOutput = "predictions";
-
     /// <summary>Builds the model proto.</summary>
     public static ModelProto Build(AutoencoderWeights weights, OnnxExportSpec spec)
     {
         var graph = new GraphProto { Name = "autorec" };
         int columns = weights.Layers[^1].Outputs;
-        graph.Input.Add(FloatMatrix(RatingsInput, columns));
+        graph.Input.Add(FloatMatrix(ModelGraph.RatingsInput, columns));
         if (spec.SideWidth > 0)
         {
-            graph.Input.Add(FloatMatrix(SideInput, spec.SideWidth));
+            graph.Input.Add(FloatMatrix(ModelGraph.SideInput, spec.SideWidth));
         }
 
         var nodes = new NodeWriter(graph);
         string x = WriteFill(nodes, spec, columns);
         if (spec.SideWidth > 0)
         {
-            x = nodes.Add("Concat", [x, SideInput], "with_side", Int("axis", 1));
+            x = nodes.Add("Concat", [x, ModelGraph.SideInput], "with_side", Int("axis", 1));
         }
 
         for (int i = 0; i < weights.Layers.Count; i++)
@@ -55,8 +47,8 @@ public static class OnnxModelBuilder
 
         string min = nodes.Constant("rating_min", [spec.RatingMin], []);
         string max = nodes.Constant("rating_max", [spec.RatingMax], []);
-        nodes.Add("Clip", [x, min, max], PredictionsOutput);
-        graph.Output.Add(FloatMatrix(PredictionsOutput, columns));
+        nodes.Add("Clip", [x, min, max], ModelGraph.PredictionsOutput);
+        graph.Output.Add(FloatMatrix(ModelGraph.PredictionsOutput, columns));
 
         var model = new ModelProto
         {
@@ -67,7 +59,7 @@ public static class OnnxModelBuilder
             DocString = "Autoencoder recommender: input ratings (0 = unknown), output predicted ratings clipped to the scale.",
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
-        foreach ((string key, string value) in spec.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach ((string key, string value) in spec.Metadata.ToProperties().OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         }
@@ -86,18 +78,18 @@ public static class OnnxModelBuilder
     {
         if (spec.Fill == DefaultFill.Zero)
         {
-            return RatingsInput;
+            return ModelGraph.RatingsInput;
         }
 
         string zero = nodes.Constant("zero", [0f], []);
-        string unknown = nodes.Add("Equal", [RatingsInput, zero], "unknown");
+        string unknown = nodes.Add("Equal", [ModelGraph.RatingsInput, zero], "unknown");
         string fill = spec.Fill switch
         {
             DefaultFill.Constant => nodes.Constant("fill_constant", [spec.FillConstant], []),
             DefaultFill.ColumnMean => nodes.Constant("column_means", spec.ColumnMeans, [1, columns]),
             _ => WriteRowMean(nodes, spec, unknown),
         };
-        return nodes.Add("Where", [unknown, fill, RatingsInput], "filled");
+        return nodes.Add("Where", [unknown, fill, ModelGraph.RatingsInput], "filled");
     }
 
     private static string WriteRowMean(NodeWriter nodes, OnnxExportSpec spec, string unknown)
@@ -106,24 +98,24 @@ public static class OnnxModelBuilder
         string known = nodes.Add("Not", [unknown], "known");
         string knownFloat = nodes.Add("Cast", [known], "known_float", Int("to", (long)TensorProto.Types.DataType.Float));
         string count = nodes.Add("ReduceSum", [knownFloat, axes], "count", Int("keepdims", 1));
-        string sum = nodes.Add("ReduceSum", [RatingsInput, axes], "sum", Int("keepdims", 1));
+        string sum = nodes.Add("ReduceSum", [ModelGraph.RatingsInput, axes], "sum", Int("keepdims", 1));
         string one = nodes.Constant("one", [1f], []);
         string mean = nodes.Add("Div", [sum, nodes.Add("Max", [count, one], "count_at_least_one")], "mean");
         string hasAny = nodes.Add("Greater", [count, nodes.Constant("zero_count", [0f], [])], "has_ratings");
         return nodes.Add("Where", [hasAny, mean, nodes.Constant("global_mean", [spec.GlobalMean], [])], "row_mean");
     }
 
-    private static string WriteActivation(NodeWriter nodes, string x, string activation, string prefix) => activation switch
+    private static string WriteActivation(NodeWriter nodes, string x, Activation activation, string prefix) => activation switch
     {
-        "identity" => x,
-        "sigmoid" => nodes.Add("Sigmoid", [x], $"{prefix}.sigmoid"),
-        "relu" => nodes.Add("Relu", [x], $"{prefix}.relu"),
-        "tanh" => nodes.Add("Tanh", [x], $"{prefix}.tanh"),
-        "elu" => nodes.Add("Elu", [x], $"{prefix}.elu", Float("alpha", 1f)),
-        "selu" => nodes.Add("Selu", [x], $"{prefix}.selu", Float("alpha", Activations.SeluAlpha), Float("gamma", Activations.SeluGamma)),
-        "leaky_relu" => nodes.Add("LeakyRelu", [x], $"{prefix}.leaky_relu", Float("alpha", Activations.LeakyReluSlope)),
-        "swish" => nodes.Add("Mul", [x, nodes.Add("Sigmoid", [x], $"{prefix}.swish_gate")], $"{prefix}.swish"),
-        _ => throw new ArgumentException($"unknown activation '{activation}'", nameof(activation)),
+        Activation.Identity => x,
+        Activation.Sigmoid => nodes.Add("Sigmoid", [x], $"{prefix}.sigmoid"),
+        Activation.Relu => nodes.Add("Relu", [x], $"{prefix}.relu"),
+        Activation.Tanh => nodes.Add("Tanh", [x], $"{prefix}.tanh"),
+        Activation.Elu => nodes.Add("Elu", [x], $"{prefix}.elu", Float("alpha", 1f)),
+        Activation.Selu => nodes.Add("Selu", [x], $"{prefix}.selu", Float("alpha", Activations.SeluAlpha), Float("gamma", Activations.SeluGamma)),
+        Activation.LeakyRelu => nodes.Add("LeakyRelu", [x], $"{prefix}.leaky_relu", Float("alpha", Activations.LeakyReluSlope)),
+        Activation.Swish => nodes.Add("Mul", [x, nodes.Add("Sigmoid", [x], $"{prefix}.swish_gate")], $"{prefix}.swish"),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "not an activation"),
     };
 
     /// <summary>A float32 [batch, <paramref name="width"/>] value with a dynamic batch dimension.</summary>

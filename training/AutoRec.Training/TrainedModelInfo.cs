@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Text.Json;
+using AutoRec.Contracts;
 using AutoRec.Onnx;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
@@ -13,7 +14,7 @@ namespace AutoRec.Training;
 /// </summary>
 public sealed record TrainedModelInfo(
     [property: JsonPropertyName("dataset")] string Dataset,
-    [property: JsonPropertyName("kind")] AutoencoderKind Kind,
+    [property: JsonPropertyName("kind")] ModelKind Kind,
     [property: JsonPropertyName("column_ids")] int[] ColumnIds,
     [property: JsonPropertyName("row_count")] int RowCount,
     [property: JsonPropertyName("rating_min")] float RatingMin,
@@ -40,22 +41,13 @@ public sealed record TrainedModelInfo(
     public static TrainedModelInfo Read(string path) =>
         JsonSerializer.Deserialize<TrainedModelInfo>(File.ReadAllText(path), Options) ?? throw new InvalidDataException($"{path}: empty");
 
+    /// <summary>What the model file says about a model with this info, trained with <paramref name="configJson"/>.</summary>
+    public ModelMetadata Metadata(string configJson) =>
+        // An autoencoder reconstructs its input: the outputs are the input columns.
+        new(Kind, ColumnIds, ColumnIds, RatingMin, RatingMax, Dataset, configJson, [.. SideFeatures]);
+
     /// <summary>The ONNX export spec for a model with this info and config.</summary>
-    public OnnxExportSpec ExportSpec(ModelConfig config, string configJson)
-    {
-        var metadata = new Dictionary<string, string>
-        {
-            ["autorec.kind"] = Kind == AutoencoderKind.UserBased ? "user-based" : "item-based",
-            ["autorec.input_ids"] = JsonSerializer.Serialize(ColumnIds),
-            ["autorec.output_ids"] = JsonSerializer.Serialize(ColumnIds),
-            ["autorec.rating_min"] = RatingMin.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-            ["autorec.rating_max"] = RatingMax.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-            ["autorec.dataset"] = Dataset,
-            ["autorec.config"] = configJson,
-            ["autorec.side_features"] = JsonSerializer.Serialize(SideFeatures),
-        };
-        return new OnnxExportSpec(
-            InputPreparation.FillFor(config.Kind, config.Default), (float)config.DefaultValue, GlobalMean, ColumnMeans,
-            RatingMin, RatingMax, SideFeatures.Count, metadata);
-    }
+    public OnnxExportSpec ExportSpec(ModelConfig config, string configJson) => new(
+        InputPreparation.FillFor(config.Kind, config.Default), (float)config.DefaultValue, GlobalMean, ColumnMeans,
+        RatingMin, RatingMax, SideFeatures.Count, Metadata(configJson));
 }

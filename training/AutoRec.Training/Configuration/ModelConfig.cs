@@ -1,21 +1,8 @@
 using System.Text.Json.Serialization;
 using System.Text.Json;
-using AutoRec.Onnx;
+using AutoRec.Contracts;
 
 namespace AutoRec.Training.Configuration;
-
-/// <summary>Which matrix the autoencoder reconstructs: a user's ratings (rows are users) or an item's.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<AutoencoderKind>))]
-public enum AutoencoderKind
-{
-    /// <summary>U-AutoRec: each input is one user's ratings over all movies.</summary>
-    [JsonStringEnumMemberName("user-based")]
-    UserBased,
-
-    /// <summary>I-AutoRec: each input is one movie's ratings over all users.</summary>
-    [JsonStringEnumMemberName("item-based")]
-    ItemBased,
-}
 
 /// <summary>The value an unknown rating takes in the network's input.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<DefaultRating>))]
@@ -67,19 +54,19 @@ public sealed record ModelConfig
     public string Name { get; init; } = "autorec";
 
     /// <summary>User-based or item-based.</summary>
-    public AutoencoderKind Kind { get; init; } = AutoencoderKind.ItemBased;
+    public ModelKind Kind { get; init; } = ModelKind.ItemBased;
 
     /// <summary>Hidden layer sizes, input side first; the middle one (index Count/2) is the latent layer.</summary>
     public IReadOnlyList<int> Layers { get; init; } = [500];
 
     /// <summary>Activation of every hidden layer, or one per layer in <see cref="HiddenActivations"/>.</summary>
-    public string HiddenActivation { get; init; } = "sigmoid";
+    public Activation HiddenActivation { get; init; } = Activation.Sigmoid;
 
     /// <summary>Per-layer activations; overrides <see cref="HiddenActivation"/> when given.</summary>
-    public IReadOnlyList<string>? HiddenActivations { get; init; }
+    public IReadOnlyList<Activation>? HiddenActivations { get; init; }
 
     /// <summary>Activation of the output layer.</summary>
-    public string OutputActivation { get; init; } = "identity";
+    public Activation OutputActivation { get; init; } = Activation.Identity;
 
     /// <summary>Dropout rate after the latent layer.</summary>
     public double Dropout { get; init; }
@@ -142,7 +129,7 @@ public sealed record ModelConfig
     public int Threads { get; init; }
 
     /// <summary>The activation of hidden layer <paramref name="index"/>.</summary>
-    public string ActivationOf(int index) => HiddenActivations?[index] ?? HiddenActivation;
+    public Activation ActivationOf(int index) => HiddenActivations?[index] ?? HiddenActivation;
 
     /// <summary>Index of the latent (middle) layer in <see cref="Layers"/>.</summary>
     public int LatentIndex => Layers.Count / 2;
@@ -158,6 +145,7 @@ public sealed record ModelConfig
         }
         catch (JsonException e)
         {
+            // Unknown activations land here too (their converter throws), located by line like syntax errors.
             int line = e.LineNumber is long l ? (int)l + 1 : 0;
             throw new ConfigException(source, line, e.Message);
         }
@@ -184,11 +172,6 @@ public sealed record ModelConfig
 
         Require(Layers.Count > 0 && Layers.All(size => size > 0), "layers must be a non-empty list of positive sizes");
         Require(HiddenActivations is null || HiddenActivations.Count == Layers.Count, $"hidden_activations must have one entry per layer ({Layers.Count})");
-        foreach (string name in (HiddenActivations ?? [HiddenActivation]).Append(OutputActivation))
-        {
-            Require(Activations.IsKnown(name), $"unknown activation '{name}'; use one of {string.Join(", ", Activations.Names)}");
-        }
-
         Require(Dropout is >= 0 and < 1, "dropout must be in [0, 1)");
         Require(InputDropout is >= 0 and < 1, "input_dropout must be in [0, 1)");
         Require(MaskingNoise is >= 0 and < 1, "masking_noise must be in [0, 1)");

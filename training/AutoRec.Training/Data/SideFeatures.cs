@@ -1,10 +1,11 @@
-using AutoRec.Data;
+using AutoRec.Contracts;
 
 namespace AutoRec.Training.Data;
 
 /// <summary>
-/// One-hot (multi-hot for genres) side information per entity: users' gender, age group and occupation, or
-/// movies' genres. <see cref="Names"/> says what each column means (e.g. <c>gender=F</c>).
+/// Side information laid out for training: one row of features per entity of the rating matrix, in row order.
+/// The feature names and each entity's encoding are <see cref="SideFeatureEncoder"/>'s, so training and serving
+/// agree on what each column means (e.g. <c>gender=F</c>, <c>genre=Comedy</c>).
 /// </summary>
 public sealed class SideFeatures
 {
@@ -30,20 +31,16 @@ public sealed class SideFeatures
     public static SideFeatures ForUsers(IEnumerable<User> users)
     {
         User[] all = users.ToArray();
-        string[] names = all.Select(u => $"gender={u.Gender}").Distinct().Order(StringComparer.Ordinal)
-            .Concat(all.Select(u => $"age={u.Age}").Distinct().OrderBy(n => int.Parse(n[4..], System.Globalization.CultureInfo.InvariantCulture)))
-            .Concat(all.Select(u => $"occupation={u.Occupation}").Distinct().Order(StringComparer.Ordinal))
-            .ToArray();
-        return Build(names, all.Select(u => (u.UserId, new[] { $"gender={u.Gender}", $"age={u.Age}", $"occupation={u.Occupation}" })));
+        string[] names = SideFeatureEncoder.NamesForUsers(all);
+        return new SideFeatures(names, SideFeatureEncoder.ForUsers(names, all));
     }
 
     /// <summary>Features of movies: their genres, multi-hot.</summary>
     public static SideFeatures ForMovies(IEnumerable<Movie> movies)
     {
         Movie[] all = movies.ToArray();
-        string[][] genres = all.Select(m => m.Genres.Split('|', StringSplitOptions.RemoveEmptyEntries).Select(g => $"genre={g}").ToArray()).ToArray();
-        string[] names = genres.SelectMany(g => g).Distinct().Order(StringComparer.Ordinal).ToArray();
-        return Build(names, all.Select((m, i) => (m.MovieId, genres[i])));
+        string[] names = SideFeatureEncoder.NamesForMovies(all);
+        return new SideFeatures(names, SideFeatureEncoder.ForMovies(names, all));
     }
 
     /// <summary>These features laid out for <paramref name="ids"/>, in that order.</summary>
@@ -59,23 +56,5 @@ public sealed class SideFeatures
         }
 
         return new SideFeatures(Names, _byId, rows);
-    }
-
-    private static SideFeatures Build(string[] names, IEnumerable<(int Id, string[] Active)> entities)
-    {
-        var column = names.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i);
-        var byId = new Dictionary<int, float[]>();
-        foreach ((int id, string[] active) in entities)
-        {
-            var features = new float[names.Length];
-            foreach (string name in active)
-            {
-                features[column[name]] = 1f;
-            }
-
-            byId[id] = features;
-        }
-
-        return new SideFeatures(names, byId);
     }
 }

@@ -1,3 +1,4 @@
+using AutoRec.Contracts;
 using AutoRec.Data;
 using AutoRec.Training.Configuration;
 
@@ -14,7 +15,7 @@ public readonly record struct HeldOutRating(int Row, int Column, float Value, in
 public sealed class TrainingData
 {
     private TrainingData(
-        AutoencoderKind kind, int[] rowIds, int[] columnIds, float[] train, HeldOutRating[] trainRatings,
+        ModelKind kind, int[] rowIds, int[] columnIds, float[] train, HeldOutRating[] trainRatings,
         HeldOutRating[] validation, HeldOutRating[] test, RatingScale scale, SideFeatures? side)
     {
         Kind = kind;
@@ -44,7 +45,7 @@ public sealed class TrainingData
     }
 
     /// <summary>User-based (rows are users) or item-based (rows are movies).</summary>
-    public AutoencoderKind Kind { get; }
+    public ModelKind Kind { get; }
 
     /// <summary>The dataset id of each row.</summary>
     public int[] RowIds { get; }
@@ -98,7 +99,7 @@ public sealed class TrainingData
         SideFeatures? side = null;
         if (config.SideInformation)
         {
-            side = config.Kind == AutoencoderKind.UserBased
+            side = config.Kind == ModelKind.UserBased
                 ? SideFeatures.ForUsers(ParquetTables.ReadUsers(Path.Combine(dataDir, "users.parquet")))
                 : SideFeatures.ForMovies(ParquetTables.ReadMovies(Path.Combine(dataDir, "movies.parquet")));
         }
@@ -111,12 +112,12 @@ public sealed class TrainingData
     /// smallest and largest rating seen are taken as the scale.
     /// </summary>
     public static TrainingData Create(
-        AutoencoderKind kind, Rating[] train, Rating[] validation, Rating[] test, SideFeatures? side = null, RatingScale? scale = null)
+        ModelKind kind, Rating[] train, Rating[] validation, Rating[] test, SideFeatures? side = null, RatingScale? scale = null)
     {
         IEnumerable<Rating> all = train.Concat(validation).Concat(test);
         int[] users = all.Select(r => r.UserId).Distinct().Order().ToArray();
         int[] movies = all.Select(r => r.MovieId).Distinct().Order().ToArray();
-        bool userRows = kind == AutoencoderKind.UserBased;
+        bool userRows = kind == ModelKind.UserBased;
         int[] rowIds = userRows ? users : movies;
         int[] columnIds = userRows ? movies : users;
         var rowIndex = Index(rowIds);

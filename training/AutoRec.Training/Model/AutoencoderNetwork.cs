@@ -1,3 +1,4 @@
+using AutoRec.Contracts;
 using AutoRec.Onnx;
 using AutoRec.Training.Configuration;
 using TorchSharp.Modules;
@@ -15,7 +16,7 @@ public sealed class AutoencoderNetwork : nn.Module<Tensor, Tensor>
 {
     private readonly ModelConfig _config;
     private readonly int[] _sizes;
-    private readonly string[] _activations;
+    private readonly Activation[] _activations;
     private readonly int?[] _tiedTo;
     private readonly ParameterList _weights = new();
     private readonly ParameterList _biases = new();
@@ -123,17 +124,17 @@ public sealed class AutoencoderNetwork : nn.Module<Tensor, Tensor>
         return weight.narrow(1, 0, _sizes[i + 1]).t();
     }
 
-    /// <summary>Applies the named activation.</summary>
-    public static Tensor Activate(Tensor x, string name) => name switch
+    /// <summary>Applies <paramref name="activation"/>.</summary>
+    public static Tensor Activate(Tensor x, Activation activation) => activation switch
     {
-        "sigmoid" => sigmoid(x),
-        "identity" => x,
-        "relu" => nn.functional.relu(x),
-        "elu" => nn.functional.elu(x, 1.0),
-        "selu" => nn.functional.selu(x),
-        "leaky_relu" => nn.functional.leaky_relu(x, Activations.LeakyReluSlope),
-        "tanh" => tanh(x),
-        "swish" => x * sigmoid(x),
-        _ => throw new ArgumentException($"unknown activation '{name}'", nameof(name)),
+        Activation.Sigmoid => sigmoid(x),
+        Activation.Identity => x,
+        Activation.Relu => nn.functional.relu(x),
+        Activation.Elu => nn.functional.elu(x, 1.0),
+        Activation.Selu => nn.functional.selu(x),
+        Activation.LeakyRelu => nn.functional.leaky_relu(x, Activations.LeakyReluSlope),
+        Activation.Tanh => tanh(x),
+        Activation.Swish => x * sigmoid(x),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "not an activation"),
     };
 }

@@ -1,3 +1,4 @@
+using AutoRec.Contracts;
 using AutoRec.Onnx;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
@@ -42,11 +43,11 @@ public sealed class InputPreparation
     public float[] ColumnMeans { get; }
 
     /// <summary>Maps the user/item default of a config to rows and columns: a user's mean is the row mean of a user-based matrix.</summary>
-    public static DefaultFill FillFor(AutoencoderKind kind, DefaultRating rating) => (kind, rating) switch
+    public static DefaultFill FillFor(ModelKind kind, DefaultRating rating) => (kind, rating) switch
     {
         (_, DefaultRating.Zero) => DefaultFill.Zero,
         (_, DefaultRating.Constant) => DefaultFill.Constant,
-        (AutoencoderKind.UserBased, DefaultRating.UserMean) or (AutoencoderKind.ItemBased, DefaultRating.ItemMean) => DefaultFill.RowMean,
+        (ModelKind.UserBased, DefaultRating.UserMean) or (ModelKind.ItemBased, DefaultRating.ItemMean) => DefaultFill.RowMean,
         _ => DefaultFill.ColumnMean,
     };
 

@@ -77,26 +77,30 @@ public sealed class Checkpoint
 
         network.load(Path.Combine(_dir, saved.NetworkFile));
         optimizer.load_state_dict(Path.Combine(_dir, saved.OptimizerFile));
-        saved.State.BestWeights = saved.BestFile is null ? null : ReadArrays(Path.Combine(_dir, saved.BestFile));
+        saved.State.BestWeights = saved.BestFile is null ? new BestWeights() : BestWeights.Of(ReadArrays(Path.Combine(_dir, saved.BestFile)));
         return saved.State;
     }
 
-    /// <summary>Saves everything needed to resume after <paramref name="state"/>'s epoch.</summary>
+    /// <summary>
+    /// Saves everything needed to resume after <paramref name="state"/>'s epoch, then collects the garbage the
+    /// save made.
+    /// </summary>
     public void Save(AutoencoderNetwork network, TorchSharp.Modules.OptimizerHelper optimizer, TrainerState state)
     {
         Directory.CreateDirectory(_dir);
         string epoch = state.Epoch.ToString("D5", CultureInfo.InvariantCulture);
         string networkFile = $"network-{epoch}.bin";
         string optimizerFile = $"optimizer-{epoch}.bin";
-        string? bestFile = state.BestWeights is null ? null : $"best-{state.BestEpoch.ToString("D5", CultureInfo.InvariantCulture)}.bin";
+        int bestEpoch = state.Plateau.BestEpoch;
+        string? bestFile = state.BestWeights.HasSnapshot ? $"best-{bestEpoch.ToString("D5", CultureInfo.InvariantCulture)}.bin" : null;
 
         AtomicFiles.Write(Path.Combine(_dir, networkFile), temporary => network.save(temporary));
         AtomicFiles.Write(Path.Combine(_dir, optimizerFile), temporary => optimizer.save_state_dict(temporary));
         // A new best is always written (a file of that name may be left from an unrelated run); an older best
         // was written by this run when it was new.
-        if (bestFile is not null && (state.BestEpoch == state.Epoch || !File.Exists(Path.Combine(_dir, bestFile))))
+        if (bestFile is not null && (bestEpoch == state.Epoch || !File.Exists(Path.Combine(_dir, bestFile))))
         {
-            AtomicFiles.Write(Path.Combine(_dir, bestFile), temporary => WriteArrays(temporary, state.BestWeights!));
+            AtomicFiles.Write(Path.Combine(_dir, bestFile), temporary => WriteArrays(temporary, state.BestWeights.Arrays));
         }
 
         var saved = new SavedState(_fingerprint, state, networkFile, optimizerFile, bestFile);
@@ -110,6 +114,10 @@ public sealed class Checkpoint
                 File.Delete(file);
             }
         }
+
+        // TorchSharp serialises each tensor through a managed copy: tens of megabytes of large-object garbage per
+        // checkpoint, which would otherwise pile up for several epochs before a full collection.
+        GC.Collect();
     }
 
     private static string Fingerprint(ModelConfig config, TrainingData data)
@@ -129,10 +137,10 @@ public sealed class Checkpoint
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    private static void WriteArrays(string path, float[][] arrays)
+    private static void WriteArrays(string path, IReadOnlyList<float[]> arrays)
     {
         using var writer = new BinaryWriter(File.Create(path));
-        writer.Write(arrays.Length);
+        writer.Write(arrays.Count);
         foreach (float[] array in arrays)
         {
             writer.Write(array.Length);

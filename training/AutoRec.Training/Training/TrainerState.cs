@@ -1,28 +1,13 @@
 namespace AutoRec.Training.Training;
 
-/// <summary>Where a run is: the last finished epoch, the best so far and the history. Checkpointed every epoch.</summary>
+/// <summary>Where a run is: the last finished epoch, the validation schedule, the history and the best weights. Checkpointed every epoch.</summary>
 public sealed class TrainerState
 {
     /// <summary>The last finished epoch (0 before the first).</summary>
     public int Epoch { get; set; }
 
-    /// <summary>The epoch with the lowest validation RMSE so far.</summary>
-    public int BestEpoch { get; set; }
-
-    /// <summary>The lowest validation RMSE so far.</summary>
-    public double BestValidationRmse { get; set; } = double.PositiveInfinity;
-
-    /// <summary>The learning rate now (it decays on plateaus when configured); 0 before the first epoch.</summary>
-    public double LearningRate { get; set; }
-
-    /// <summary>Epochs since the last improvement or learning-rate decay.</summary>
-    public int EpochsWithoutImprovement { get; set; }
-
-    /// <summary>Whether the run ended (all epochs, or an early stop): a resume then only re-evaluates.</summary>
-    public bool Finished { get; set; }
-
-    /// <summary>Whether the run ended by early stopping.</summary>
-    public bool StoppedEarly { get; set; }
+    /// <summary>The best epoch, the learning rate and whether training ended (see <see cref="PlateauPolicy"/>).</summary>
+    public PlateauState Plateau { get; set; } = new();
 
     /// <summary>Seconds spent in finished epochs (across resumes).</summary>
     public double TrainSeconds { get; set; }
@@ -30,7 +15,16 @@ public sealed class TrainerState
     /// <summary>One entry per finished epoch.</summary>
     public List<EpochResult> History { get; set; } = [];
 
-    /// <summary>The parameters at <see cref="BestEpoch"/>, in <c>parameters()</c> order.</summary>
+    /// <summary>The parameters at <see cref="PlateauState.BestEpoch"/> (checkpointed in a file of their own).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public float[][]? BestWeights { get; set; }
+    public BestWeights BestWeights { get; set; } = new();
+
+    /// <summary>Adds a finished epoch.</summary>
+    public void Record(EpochResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        History.Add(result);
+        Epoch = result.Epoch;
+        TrainSeconds += result.Seconds;
+    }
 }

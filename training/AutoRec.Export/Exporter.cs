@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AutoRec.Data;
+using AutoRec.Onnx;
+using AutoRec.Training;
+using AutoRec.Training.Configuration;
+using AutoRec.Training.Data;
+using AutoRec.Training.Model;
+using AutoRec.Training.Reporting;
+
+namespace AutoRec.Export;
+
+/// <summary>
+/// Writes a trained model as model.onnx and checks it: the staged file is opened with the inference library and
+/// must reproduce TorchSharp's predictions on the first <see cref="VerificationRows"/> rows of the training matrix
+/// within <see cref="Tolerance"/>, or nothing is written.
+/// </summary>
+public static class Exporter
+{
+    /// <summary>Rows compared between ONNX Runtime and TorchSharp after export.</summary>
+    public const int VerificationRows = 256;
+
+    /// <summary>The largest difference the export accepts.</summary>
+    public const float Tolerance = 1e-4f;
+
+    /// <summary>Exports the model in <paramref name="modelDir"/> to ONNX and checks it against TorchSharp.</summary>
+    /// <returns>The largest absolute difference found.</returns>
+    /// <exception cref="DataFormatException">The model files are missing (AR2102) or the split does not fit the model (AR2103).</exception>
+    /// <exception cref="ExportMismatchException">ONNX Runtime and TorchSharp disagree by more than <see cref="Tolerance"/>.</exception>
+    public static float Export(string modelDir, string dataDir, IProgressSink progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var files = new ModelFiles(modelDir);
+        foreach (string required in new[] { files.Config, files.Network, files.Weights })
+        {
+            if (!File.Exists(required))
+            {
+                throw new DataFormatException("AR2102", required, 0, "missing: train the model first (the train stage writes it)");
+            }
+        }
+
+        string configJson = File.ReadAllText(files.Config);
+        ModelConfig config = ModelConfig.Parse(configJson, files.Config);
+        TrainedModelInfo info = TrainedModelInfo.Read(files.Network);
+        var network = new AutoencoderNetwork(config, info.InputWidth, info.ColumnIds.Length);
+        network.load(files.Weights);
+        network.eval();
+        OnnxExportSpec spec = info.ExportSpec(config, configJson);
+
+        // Compare on real rows: the first rows of the training matrix, as the model sees them when serving.
+        TrainingData data = TrainingData.Load(dataDir, config);
+        if (data.Kind != info.Kind || !data.ColumnIds.AsSpan().SequenceEqual(info.ColumnIds))
+        {
+            throw new DataFormatException(
+                "AR2103", files.Network, 0,
+                $"the split in {dataDir} does not match the trained model ({data.ColumnCount:N0} columns, the model has {info.ColumnIds.Length:N0}): train again on this split");
+        }
+
+        int rows = Math.Min(VerificationRows, data.RowCount);
+        float[] ratings = data.Train.AsSpan(0, rows * data.ColumnCount).ToArray();
+        float[]? side = data.Side?.Rows.AsSpan(0, rows * data.Side.Width).ToArray();
+        float[] expected = TorchReference.Predict(network, config, data, ratings, side, rows);
+
+        string tolerance = Tolerance.ToString(CultureInfo.InvariantCulture);
+        float difference;
+        using (var writes = new AtomicFiles())
+        {
+            string staged = writes.Stage(files.Onnx);
+            OnnxModelBuilder.Write(OnnxModelBuilder.Build(network.ToWeights(), spec), staged);
+            float[] actual = RuntimeCheck.Predict(staged, ratings, side);
+            difference = RuntimeCheck.MaxAbsDifference(expected, actual);
+            if (!(difference <= Tolerance))
+            {
+                throw new ExportMismatchException($"ONNX Runtime and TorchSharp differ by {difference:G3} on {rows} rows (at most {tolerance} allowed); model.onnx was not written");
+            }
+
+            File.WriteAllText(writes.Stage(files.ExportReport), new ExportReport(rows, difference, Tolerance, OnnxModelBuilder.Opset).ToJson());
+            writes.Commit();
+        }
+
+        progress.Message($"exported {files.Onnx}: ONNX Runtime matches TorchSharp on {rows} rows (max abs difference {difference:G3}, tolerance {tolerance})");
+        return difference;
+    }
+}
+
+/// <summary>export.json: what the export measured against TorchSharp.</summary>
+/// <param name="RowsCompared">Rows run through both.</param>
+/// <param name="MaxAbsDifference">The largest absolute difference between their predictions.</param>
+/// <param name="Tolerance">The largest difference accepted.</param>
+/// <param name="Opset">The ONNX opset of the model.</param>
+public sealed record ExportReport(
+    [property: JsonPropertyName("rows_compared")] int RowsCompared,
+    [property: JsonPropertyName("max_abs_difference")] float MaxAbsDifference,
+    [property: JsonPropertyName("tolerance")] float Tolerance,
+    [property: JsonPropertyName("opset")] int Opset)
+{
+    /// <summary>As one line of JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this) + "\n";
+}

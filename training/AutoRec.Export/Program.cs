@@ -1,0 +1,25 @@
+using AutoRec.Export;
+using AutoRec.Training.Cli;
+using AutoRec.Training.Reporting;
+
+// autorec-export --model DIR --data DIR
+// Errors are printed as `file(line): error CODE: message` (or `error CODE: message`), exit code 1, exactly as
+// autorec-train reports them (the same ToolErrors).
+return ExportCommandLine.Run(args);
+
+internal static class ExportCommandLine
+{
+    private const string Usage = """
+        usage:
+          autorec-export --model DIR --data DIR
+        """;
+
+    public static int Run(string[] args) => ToolErrors.Run(args, Usage, Export);
+
+    private static int Export(string[] args)
+    {
+        CommandOptions options = CommandOptions.Parse(args);
+        Exporter.Export(options.Required("model"), options.Required("data"), new PlainProgress(Console.Out));
+        return 0;
+    }
+}
