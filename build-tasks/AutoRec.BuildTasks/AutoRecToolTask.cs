@@ -63,14 +63,24 @@ public abstract partial class AutoRecToolTask : ToolTask
     /// <inheritdoc />
     protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance)
     {
-        Match error = CanonicalError().Match(singleLine);
-        if (error.Success)
+        Match canonical = CanonicalLine().Match(singleLine);
+        if (canonical.Success)
         {
-            Log.LogError(
-                subcategory: null, errorCode: error.Groups["code"].Value, helpKeyword: null,
-                file: error.Groups["file"].Success ? error.Groups["file"].Value : null,
-                lineNumber: error.Groups["line"].Success ? int.Parse(error.Groups["line"].Value, System.Globalization.CultureInfo.InvariantCulture) : 0,
-                columnNumber: 0, endLineNumber: 0, endColumnNumber: 0, message: error.Groups["message"].Value);
+            string? file = canonical.Groups["file"].Success ? canonical.Groups["file"].Value : null;
+            int line = canonical.Groups["line"].Success ? int.Parse(canonical.Groups["line"].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+            if (canonical.Groups["kind"].Value == "warning")
+            {
+                Log.LogWarning(
+                    subcategory: null, warningCode: canonical.Groups["code"].Value, helpKeyword: null, file: file, lineNumber: line,
+                    columnNumber: 0, endLineNumber: 0, endColumnNumber: 0, message: canonical.Groups["message"].Value);
+            }
+            else
+            {
+                Log.LogError(
+                    subcategory: null, errorCode: canonical.Groups["code"].Value, helpKeyword: null, file: file, lineNumber: line,
+                    columnNumber: 0, endLineNumber: 0, endColumnNumber: 0, message: canonical.Groups["message"].Value);
+            }
+
             return;
         }
 
@@ -89,6 +99,6 @@ public abstract partial class AutoRecToolTask : ToolTask
         return false;
     }
 
-    [GeneratedRegex(@"^(?:(?<file>.+?)(?:\((?<line>\d+)\))?: )?error (?<code>AR\d{4}): (?<message>.*)$")]
-    private static partial Regex CanonicalError();
+    [GeneratedRegex(@"^(?:(?<file>.+?)(?:\((?<line>\d+)\))?: )?(?<kind>error|warning) (?<code>AR\d{4}): (?<message>.*)$")]
+    private static partial Regex CanonicalLine();
 }

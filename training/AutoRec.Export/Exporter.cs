@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using AutoRec.Data;
 using AutoRec.Onnx;
 using AutoRec.Training;
+using AutoRec.Training.Cli;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Model;
@@ -32,6 +33,8 @@ public static class Exporter
     {
         ArgumentNullException.ThrowIfNull(progress);
         var files = new ModelFiles(modelDir);
+        using ModelFolderLock folder = ModelFolderLock.Acquire(modelDir, "autorec-export");
+        ModelFolderLock.DeleteStaleTemporaryFiles(modelDir);
         foreach (string required in new[] { files.Config, files.Network, files.Weights })
         {
             if (!File.Exists(required))
@@ -44,7 +47,15 @@ public static class Exporter
         ModelConfig config = ModelConfig.Parse(configJson, files.Config);
         TrainedModelInfo info = TrainedModelInfo.Read(files.Network);
         var network = new AutoencoderNetwork(config, info.InputWidth, info.ColumnIds.Length);
-        network.load(files.Weights);
+        try
+        {
+            network.load(files.Weights);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or System.Runtime.InteropServices.ExternalException)
+        {
+            throw new CodedException("AR2102", $"cannot read the trained weights ({e.GetType().Name}: {e.Message}): train the model again", files.Weights);
+        }
+
         network.eval();
         OnnxExportSpec spec = info.ExportSpec(config, configJson);
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AutoRec.Contracts;
 using AutoRec.Data;
+using AutoRec.Training.Cli;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Reporting;
@@ -12,19 +13,34 @@ namespace AutoRec.Training;
 public static class Commands
 {
     /// <summary>Trains from the split files in <paramref name="dataDir"/> into <paramref name="modelDir"/>.</summary>
-    public static RunMetrics Train(string dataDir, string configPath, string modelDir, string dataset, IProgressSink progress)
+    /// <param name="dataDir">The folder with the split Parquet files.</param>
+    /// <param name="configPath">The model config.</param>
+    /// <param name="modelDir">Where the model files go; locked for the run (AR2006 when another run holds it).</param>
+    /// <param name="dataset">The dataset's name, recorded in the model.</param>
+    /// <param name="progress">Where progress goes.</param>
+    /// <param name="cancellation">Stops the run between epochs; the checkpoint lets a later run resume.</param>
+    public static RunMetrics Train(
+        string dataDir, string configPath, string modelDir, string dataset, IProgressSink progress, CancellationToken cancellation = default)
     {
+        ArgumentNullException.ThrowIfNull(progress);
         ModelConfig config = ModelConfig.Load(configPath);
         var files = new ModelFiles(modelDir);
-        Directory.CreateDirectory(modelDir);
+        using ModelFolderLock folder = ModelFolderLock.Acquire(modelDir, "autorec-train");
+        IReadOnlyList<string> stale = ModelFolderLock.DeleteStaleTemporaryFiles(modelDir, files.Checkpoint);
+        if (stale.Count > 0)
+        {
+            progress.Message($"removed {stale.Count} temporary file(s) an interrupted run left: {string.Join(", ", stale.Select(Path.GetFileName))}");
+        }
+
         var load = Stopwatch.StartNew();
         TrainingData data = TrainingData.Load(dataDir, config);
         progress.Message(
             $"{config.Name}: {config.Kind} autoencoder [{string.Join(", ", config.Layers)}] on {data.RowCount:N0} x {data.ColumnCount:N0} " +
             $"({data.TrainRatings.Length:N0} train, {data.Validation.Length:N0} validation, {data.Test.Length:N0} test ratings; loaded in {load.Elapsed.TotalSeconds:F1} s)");
+        MemoryBudget.Check(config, data, configPath);
 
         var trainer = new Trainer(config, data, progress, files.Checkpoint);
-        TrainingOutcome outcome = trainer.Run();
+        TrainingOutcome outcome = trainer.Run(cancellation);
         EpochResult best = outcome.History.First(r => r.Epoch == outcome.BestEpoch);
         long parameters = outcome.Network.parameters().Sum(p => p.numel());
         var metrics = new RunMetrics(
@@ -32,15 +48,29 @@ public static class Commands
             outcome.BestEpoch, outcome.History.Count, outcome.StoppedEarly, outcome.TrainSeconds,
             outcome.TrainSeconds / Math.Max(outcome.History.Count, 1), ProcessMemory.PeakMb(), outcome.Test.Count, parameters);
 
-        using (var writes = new AtomicFiles())
+        string current = files.Weights; // what an I/O failure is reported against
+        try
         {
-            outcome.Network.save(writes.Stage(files.Weights));
-            File.WriteAllText(writes.Stage(files.Config), config.ToJson());
-            File.WriteAllText(writes.Stage(files.Network), TrainedModelInfo.From(dataset, data).ToJson());
-            File.WriteAllText(writes.Stage(files.History), RunReport.HistoryCsv(outcome.History));
-            RunReport.SaveLearningCurve(writes.Stage(files.LearningCurve), outcome.History, outcome.BestEpoch, $"{config.Name} on {dataset}");
-            File.WriteAllText(writes.Stage(files.Metrics), metrics.ToJson());
+            using var writes = new AtomicFiles();
+            string Stage(string path)
+            {
+                current = path;
+                return writes.Stage(path);
+            }
+
+            outcome.Network.save(Stage(files.Weights));
+            File.WriteAllText(Stage(files.Config), config.ToJson());
+            File.WriteAllText(Stage(files.Network), TrainedModelInfo.From(dataset, data).ToJson());
+            File.WriteAllText(Stage(files.History), RunReport.HistoryCsv(outcome.History));
+            RunReport.SaveLearningCurve(Stage(files.LearningCurve), outcome.History, outcome.BestEpoch, $"{config.Name} on {dataset}");
+            File.WriteAllText(Stage(files.Metrics), metrics.ToJson());
+            current = modelDir;
             writes.Commit();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Staged files are removed by AtomicFiles: the model files of an earlier run are as they were.
+            throw new CodedException("AR1012", $"cannot write {current}: {e.Message}", current);
         }
 
         progress.Message(
@@ -57,6 +87,7 @@ public static class Commands
     {
         ModelConfig config = ModelConfig.Load(configPath) with { Epochs = epochs, Patience = 0 };
         TrainingData data = TrainingData.Load(dataDir, config);
+        MemoryBudget.Check(config, data, configPath);
         var progress = new BenchProgress(output);
         progress.Message($"{config.Name}: {config.Kind} [{string.Join(", ", config.Layers)}] on {data.RowCount:N0} x {data.ColumnCount:N0}, {epochs} epochs, {Environment.ProcessorCount} cores");
         _ = new Trainer(config, data, progress, checkpointDir: null).Run();

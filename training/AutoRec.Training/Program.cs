@@ -3,7 +3,7 @@ using AutoRec.Training;
 using AutoRec.Training.Cli;
 using AutoRec.Training.Reporting;
 
-// autorec-train train --data DIR --config FILE --out DIR [--dataset NAME] [--plain]
+// autorec-train train --data DIR --config FILE --out DIR [--dataset NAME] [--plain] [--watch-pids PID,...]
 // autorec-train bench --data DIR --config FILE [--epochs N]
 // (Exporting to ONNX is autorec-export's job: the trainer does not depend on ONNX Runtime.)
 // Errors are printed as `file(line): error CODE: message` (or `error CODE: message`) so that the MSBuild task
@@ -14,7 +14,7 @@ internal static class CommandLine
 {
     private const string Usage = """
         usage:
-          autorec-train train  --data DIR --config FILE --out DIR [--dataset NAME] [--plain]
+          autorec-train train  --data DIR --config FILE --out DIR [--dataset NAME] [--plain] [--watch-pids PID,...]
           autorec-train bench  --data DIR --config FILE [--epochs N]
         """;
 
@@ -48,13 +48,17 @@ internal static class CommandLine
         string config = options.Required("config");
         string output = options.Required("out");
         string dataset = options.Optional("dataset") ?? "unknown";
+
+        // The MSBuild task passes the build's processes: when the build is killed, training stops (between epochs)
+        // rather than writing the model folder behind a build that has ended.
+        using BuildWatch build = BuildWatch.Start(options.Optional("watch-pids"));
         if (options.Has("plain") || Console.IsOutputRedirected)
         {
-            Commands.Train(data, config, output, dataset, new PlainProgress(Console.Out));
+            Commands.Train(data, config, output, dataset, new PlainProgress(Console.Out), build.Token);
         }
         else
         {
-            LiveProgress.Run(progress => Commands.Train(data, config, output, dataset, progress));
+            LiveProgress.Run(progress => Commands.Train(data, config, output, dataset, progress, build.Token));
         }
     }
 }

@@ -43,6 +43,12 @@ public static class ToolErrors
         {
             return Fail(e.Code, e.FilePath, e.Line, e.Reason);
         }
+        catch (OperationCanceledException)
+        {
+            // Only the build watch cancels: the build that started this tool is gone, so nobody reads more than this line.
+            Console.Error.WriteLine("stopped: the build that started this run is gone; the checkpoint lets the next build resume");
+            return 3;
+        }
         catch (TrainingDivergedException e)
         {
             return Fail("AR2003", null, 0, e.Message);

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AutoRec.Data;
+using AutoRec.Training.Cli;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Model;
@@ -29,13 +30,20 @@ public sealed class Checkpoint
 
     private readonly string _dir;
     private readonly string _fingerprint;
+    private readonly ModelConfig _config;
+    private readonly TrainingData _data;
 
     /// <summary>A checkpoint in <paramref name="dir"/> for this config and data.</summary>
     public Checkpoint(string dir, ModelConfig config, TrainingData data)
     {
         _dir = dir;
+        _config = config;
+        _data = data;
         _fingerprint = Fingerprint(config, data);
     }
+
+    /// <summary>Where a checkpoint that cannot be read is moved, out of the way of the next run.</summary>
+    public string DamagedDir => _dir.TrimEnd(Path.DirectorySeparatorChar) + ".damaged";
 
     private string StatePath => Path.Combine(_dir, "state.json");
 
@@ -58,7 +66,7 @@ public sealed class Checkpoint
         }
         catch (JsonException e)
         {
-            reason = $"the checkpoint's state.json is unreadable ({e.Message}); starting over";
+            reason = SetAside(StatePath, e);
             return null;
         }
 
@@ -75,17 +83,70 @@ public sealed class Checkpoint
             return null;
         }
 
+        // Every file is read into scratch copies first: a truncated or corrupt one must not leave the real network
+        // half loaded. Such a checkpoint is set aside (named in a warning) and the run starts over.
+        string current = saved.NetworkFile;
+        float[][]? best;
+        try
+        {
+            var scratch = new AutoencoderNetwork(_config, _data.ColumnCount + (_data.Side?.Width ?? 0), _data.ColumnCount);
+            scratch.load(Path.Combine(_dir, current));
+            current = saved.OptimizerFile;
+            optim.Adam(scratch.parameters(), _config.LearningRate).load_state_dict(Path.Combine(_dir, current));
+            current = saved.BestFile ?? current;
+            best = saved.BestFile is null ? null : ReadArrays(Path.Combine(_dir, saved.BestFile));
+            scratch.Dispose();
+        }
+        catch (Exception e) when (IsUnreadable(e))
+        {
+            reason = SetAside(Path.Combine(_dir, current), e);
+            return null;
+        }
+
         network.load(Path.Combine(_dir, saved.NetworkFile));
         optimizer.load_state_dict(Path.Combine(_dir, saved.OptimizerFile));
-        saved.State.BestWeights = saved.BestFile is null ? new BestWeights() : BestWeights.Of(ReadArrays(Path.Combine(_dir, saved.BestFile)));
+        saved.State.BestWeights = best is null ? new BestWeights() : BestWeights.Of(best);
         return saved.State;
+    }
+
+    private static bool IsUnreadable(Exception e) =>
+        e is IOException or InvalidDataException or ArgumentException or InvalidOperationException or ExternalException or FormatException;
+
+    /// <summary>Moves the checkpoint to <see cref="DamagedDir"/> and returns the warning that says so.</summary>
+    private string SetAside(string file, Exception error)
+    {
+        if (Directory.Exists(DamagedDir))
+        {
+            Directory.Delete(DamagedDir, recursive: true);
+        }
+
+        Directory.Move(_dir, DamagedDir);
+        return $"{file}: warning AR2008: the checkpoint cannot be read ({error.GetType().Name}: {error.Message}); set aside as {DamagedDir}, starting over";
     }
 
     /// <summary>
     /// Saves everything needed to resume after <paramref name="state"/>'s epoch, then collects the garbage the
     /// save made.
     /// </summary>
+    /// <exception cref="CodedException">A checkpoint file cannot be written (AR1012, naming it).</exception>
     public void Save(AutoencoderNetwork network, TorchSharp.Modules.OptimizerHelper optimizer, TrainerState state)
+    {
+        string current = _dir;
+        try
+        {
+            SaveFiles(network, optimizer, state, file => current = file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CodedException("AR1012", $"cannot write the checkpoint file {current}: {e.Message}", current);
+        }
+
+        // TorchSharp serialises each tensor through a managed copy: tens of megabytes of large-object garbage per
+        // checkpoint, which would otherwise pile up for several epochs before a full collection.
+        GC.Collect();
+    }
+
+    private void SaveFiles(AutoencoderNetwork network, TorchSharp.Modules.OptimizerHelper optimizer, TrainerState state, Action<string> writing)
     {
         Directory.CreateDirectory(_dir);
         string epoch = state.Epoch.ToString("D5", CultureInfo.InvariantCulture);
@@ -94,16 +155,20 @@ public sealed class Checkpoint
         int bestEpoch = state.Plateau.BestEpoch;
         string? bestFile = state.BestWeights.HasSnapshot ? $"best-{bestEpoch.ToString("D5", CultureInfo.InvariantCulture)}.bin" : null;
 
+        writing(Path.Combine(_dir, networkFile));
         AtomicFiles.Write(Path.Combine(_dir, networkFile), temporary => network.save(temporary));
+        writing(Path.Combine(_dir, optimizerFile));
         AtomicFiles.Write(Path.Combine(_dir, optimizerFile), temporary => optimizer.save_state_dict(temporary));
         // A new best is always written (a file of that name may be left from an unrelated run); an older best
         // was written by this run when it was new.
         if (bestFile is not null && (bestEpoch == state.Epoch || !File.Exists(Path.Combine(_dir, bestFile))))
         {
+            writing(Path.Combine(_dir, bestFile));
             AtomicFiles.Write(Path.Combine(_dir, bestFile), temporary => WriteArrays(temporary, state.BestWeights.Arrays));
         }
 
         var saved = new SavedState(_fingerprint, state, networkFile, optimizerFile, bestFile);
+        writing(StatePath);
         AtomicFiles.Write(StatePath, temporary => File.WriteAllText(temporary, JsonSerializer.Serialize(saved, JsonOptions)));
 
         string[] keep = ["state.json", networkFile, optimizerFile, bestFile ?? ""];
@@ -114,10 +179,6 @@ public sealed class Checkpoint
                 File.Delete(file);
             }
         }
-
-        // TorchSharp serialises each tensor through a managed copy: tens of megabytes of large-object garbage per
-        // checkpoint, which would otherwise pile up for several epochs before a full collection.
-        GC.Collect();
     }
 
     private static string Fingerprint(ModelConfig config, TrainingData data)

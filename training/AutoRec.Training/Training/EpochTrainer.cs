@@ -14,7 +14,8 @@ internal sealed class EpochTrainer(ModelConfig config, AutoencoderNetwork networ
 {
     /// <summary>Trains one epoch and returns the mean batch loss.</summary>
     /// <exception cref="TrainingDivergedException">A loss is not finite.</exception>
-    public double Run(int epoch)
+    /// <exception cref="OperationCanceledException">Cancelled between two batches (the epoch is then redone on resume).</exception>
+    public double Run(int epoch, CancellationToken cancellation = default)
     {
         network.train();
         using Tensor order = randperm(matrix.Rows);
@@ -22,6 +23,8 @@ internal sealed class EpochTrainer(ModelConfig config, AutoencoderNetwork networ
         int batches = 0;
         for (int start = 0; start < matrix.Rows; start += config.BatchSize)
         {
+            // Checked per batch so that a long epoch (a large dataset) still stops within a second or so.
+            cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             int length = Math.Min(config.BatchSize, matrix.Rows - start);
             Tensor index = order.narrow(0, start, length);

@@ -76,7 +76,7 @@ public sealed class Trainer
 
             // Reseeding per epoch makes a resumed run draw exactly what an uninterrupted one would.
             random.manual_seed(unchecked((_config.Seed * 1_000_003) + epoch));
-            double loss = epochTrainer.Run(epoch);
+            double loss = epochTrainer.Run(epoch, cancellation);
             matrix.PredictAll(network, predictions);
             NativeHeap.Trim();
             RmseResult train = HeldOutRmse.Score(predictions, _data.ColumnCount, _data.TrainRatings, _data.Scale);

@@ -1,0 +1,72 @@
+using AutoRec.Training.Configuration;
+using AutoRec.Training.Data;
+
+namespace AutoRec.Training;
+
+/// <summary>
+/// Checks a config's memory need against the machine before anything is allocated: a typo such as
+/// <c>layers: [1000000000]</c> is then a located config error, not an allocation failure deep inside libtorch.
+/// </summary>
+public static class MemoryBudget
+{
+    // Each parameter lives as the parameter, its gradient, Adam's two moments, the best-epoch snapshot and the
+    // checkpoint's serialised copies: about eight float copies.
+    private const long CopiesPerParameter = 8;
+
+    // The dense training matrix, its predictions, a batch's input and the evaluation buffers.
+    private const long CopiesOfTheMatrix = 3;
+
+    /// <summary>Bytes a run of <paramref name="config"/> on <paramref name="data"/> needs, roughly (an underestimate).</summary>
+    public static long Estimate(ModelConfig config, TrainingData data)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(data);
+        long[] sizes = [data.ColumnCount + (data.Side?.Width ?? 0), .. config.Layers.Select(l => (long)l), data.ColumnCount];
+        double parameters = 0;
+        for (int i = 0; i + 1 < sizes.Length; i++)
+        {
+            parameters += ((double)sizes[i] * sizes[i + 1]) + sizes[i + 1];
+        }
+
+        double bytes = (parameters * CopiesPerParameter * sizeof(float)) + ((double)data.RowCount * data.ColumnCount * CopiesOfTheMatrix * sizeof(float));
+        return bytes >= long.MaxValue ? long.MaxValue : (long)bytes;
+    }
+
+    /// <summary>Throws when the estimate exceeds the memory this process may use.</summary>
+    /// <exception cref="ConfigException">The config cannot fit, located at its <c>layers</c> line.</exception>
+    public static void Check(ModelConfig config, TrainingData data, string configPath, long? availableBytes = null)
+    {
+        long need = Estimate(config, data);
+        long available = availableBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (need > available)
+        {
+            throw new ConfigException(
+                configPath, LineOf(configPath, "\"layers\""),
+                $"layers [{string.Join(", ", config.Layers)}] on {data.RowCount:N0} x {data.ColumnCount:N0} need about {Gigabytes(need)} of memory; this machine offers {Gigabytes(available)}");
+        }
+    }
+
+    private static string Gigabytes(long bytes) => $"{bytes / 1e9:N1} GB";
+
+    private static int LineOf(string path, string text)
+    {
+        try
+        {
+            int line = 0;
+            foreach (string content in File.ReadLines(path))
+            {
+                line++;
+                if (content.Contains(text, StringComparison.Ordinal))
+                {
+                    return line;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // Located by file only.
+        }
+
+        return 0;
+    }
+}
