@@ -17,6 +17,13 @@ public sealed class WriteStageStamp : Task
     /// <summary>The stage's outputs; those that do not exist are recorded as absent.</summary>
     public ITaskItem[] Outputs { get; set; } = [];
 
+    /// <summary>
+    /// The stamp, once written. Unlike properties set in a target, task outputs are not inferred when MSBuild skips
+    /// an up-to-date target, so an empty value tells the pipeline the stage did not run.
+    /// </summary>
+    [Output]
+    public string Written { get; private set; } = "";
+
     /// <inheritdoc />
     public override bool Execute()
     {
@@ -24,6 +31,11 @@ public sealed class WriteStageStamp : Task
         {
             StageFingerprint fingerprint = StageFingerprint.Of(Outputs.Select(i => Path.GetFullPath(i.ItemSpec)));
             AtomicFiles.Write(Stamp, staged => File.WriteAllText(staged, fingerprint.ToText()));
+
+            // The stamp's time is what MSBuild compares with the stage's inputs: it must move on every run, even when
+            // the outputs (and so the stamp's text, which AtomicFiles then leaves alone) are the same as before.
+            File.SetLastWriteTimeUtc(Stamp, DateTime.UtcNow);
+            Written = Stamp;
             return true;
         }
         catch (Exception e) when (TaskLogging.IsFileSystemError(e))

@@ -80,6 +80,15 @@ public sealed class StageStampTests : IDisposable
     }
 
     [Fact]
+    public void RewritingAnUnchangedStampMovesItsTimeForward()
+    {
+        DateTime past = DateTime.UtcNow.AddHours(-1);
+        File.SetLastWriteTimeUtc(_stamp, past);
+        Assert.True(new WriteStageStamp { BuildEngine = new FakeBuildEngine(), Stamp = _stamp, Outputs = Items(_model, _report) }.Execute());
+        Assert.True(File.GetLastWriteTimeUtc(_stamp) > past.AddMinutes(30), "an unchanged stamp kept its old time, so the stage would run on every build");
+    }
+
+    [Fact]
     public void NoStampIsNothingToCheck()
     {
         File.Delete(_stamp);
