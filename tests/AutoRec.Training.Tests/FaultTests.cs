@@ -53,7 +53,7 @@ public sealed class FaultTests
         var progress = new RecordingProgress();
         TrainingOutcome rerun = new Trainer(config, data, progress, checkpoint).Run();
         string warning = Assert.Single(progress.Messages, m => m.Contains("warning AR2008", StringComparison.Ordinal));
-        Assert.StartsWith($"{file}: warning AR2008: the checkpoint cannot be read", warning, StringComparison.Ordinal);
+        Assert.StartsWith($"{file}: warning AR2008: the checkpoint is unreadable", warning, StringComparison.Ordinal);
         Assert.True(Directory.Exists(checkpoint + ".damaged"));
         Assert.Equal([1, 2, 3, 4, 5], progress.Epochs.Select(e => e.Epoch));
         Assert.Equal(straight.Test, rerun.Test);

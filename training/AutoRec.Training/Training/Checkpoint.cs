@@ -121,7 +121,7 @@ public sealed class Checkpoint
         }
 
         Directory.Move(_dir, DamagedDir);
-        return $"{file}: warning AR2008: the checkpoint cannot be read ({error.GetType().Name}: {error.Message}); set aside as {DamagedDir}, starting over";
+        return $"{file}: warning AR2008: the checkpoint is unreadable ({error.GetType().Name}: {error.Message}); set aside as {DamagedDir}, starting over";
     }
 
     /// <summary>
