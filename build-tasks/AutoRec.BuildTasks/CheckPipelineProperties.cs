@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Build.Framework;
 using Task = Microsoft.Build.Utilities.Task;
 
 namespace AutoRec.BuildTasks;

@@ -1,8 +1,3 @@
-using System.Text.Json;
-using AutoRec.Data;
-using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
-
 namespace AutoRec.BuildTasks.Tests;
 
 /// <summary>What the data-task tests share: a raw folder, an output folder, and the tasks run directly with a recording build engine.</summary>

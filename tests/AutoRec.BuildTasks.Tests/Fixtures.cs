@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using AutoRec.Contracts;
 
 namespace AutoRec.BuildTasks.Tests;
 

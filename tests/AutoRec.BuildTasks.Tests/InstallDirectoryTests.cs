@@ -1,4 +1,3 @@
-using AutoRec.Contracts;
 using AutoRec.Data;
 using Microsoft.Build.Framework;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AutoRec.Data;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;

@@ -1,8 +1,6 @@
 using System.Text.Json;
-using AutoRec.Contracts;
 using AutoRec.Data;
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
 
 namespace AutoRec.BuildTasks.Tests;
 

@@ -1,11 +1,8 @@
 using System.Globalization;
-using AutoRec.Contracts;
 using AutoRec.Data;
 using AutoRec.Inference;
 using AutoRec.Onnx;
-using Google.Protobuf;
 using Microsoft.Build.Framework;
-using Onnx;
 
 namespace AutoRec.BuildTasks.Tests;
 

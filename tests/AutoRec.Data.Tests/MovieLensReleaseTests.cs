@@ -1,5 +1,3 @@
-using AutoRec.Contracts;
-
 namespace AutoRec.Data.Tests;
 
 /// <summary>The table of known releases: the one place the build's download step and the readers look.</summary>

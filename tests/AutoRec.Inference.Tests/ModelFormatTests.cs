@@ -1,7 +1,3 @@
-using AutoRec.Onnx;
-using Google.Protobuf;
-using Onnx;
-
 namespace AutoRec.Inference.Tests;
 
 /// <summary>Missing, corrupt and foreign model files are refused with the path and a code.</summary>

@@ -1,5 +1,4 @@
 using AutoRec.Onnx;
-using AutoRec.Training;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Model;

@@ -1,5 +1,4 @@
 using AutoRec.BuildTasks.Validation;
-using AutoRec.Contracts;
 using AutoRec.Data;
 using AutoRec.Inference;
 using AutoRec.Onnx;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using AutoRec.BuildTasks.Validation;
-using AutoRec.Contracts;
 using AutoRec.Data;
 using AutoRec.Inference;
 

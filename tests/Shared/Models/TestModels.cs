@@ -1,4 +1,3 @@
-using AutoRec.Contracts;
 using AutoRec.Onnx;
 using Onnx;
 

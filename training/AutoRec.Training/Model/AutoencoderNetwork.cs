@@ -2,7 +2,6 @@ using AutoRec.Contracts;
 using AutoRec.Onnx;
 using AutoRec.Training.Configuration;
 using TorchSharp.Modules;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AutoRec.Training.Model;

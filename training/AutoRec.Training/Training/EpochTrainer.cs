@@ -1,6 +1,5 @@
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Model;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AutoRec.Training.Training;

@@ -4,7 +4,6 @@ using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Model;
 using AutoRec.Training.Reporting;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
