@@ -15,6 +15,15 @@ public static class ModelGraph
 
     /// <summary>The output: predicted ratings, clipped to the model's scale.</summary>
     public const string PredictionsOutput = "predictions";
+
+    /// <summary>
+    /// The initializer holding dense layer <paramref name="layer"/>'s weight, float32 [outputs, inputs] (layer 0 reads
+    /// the input; the last one writes the output). Runtimes that serve a model as factors read the weights by these names.
+    /// </summary>
+    public static string LayerWeight(int layer) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"layer{layer}.weight");
+
+    /// <summary>The initializer holding dense layer <paramref name="layer"/>'s bias, float32 [outputs].</summary>
+    public static string LayerBias(int layer) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"layer{layer}.bias");
 }
 
 /// <summary>The <c>autorec.*</c> metadata keys of a model file (and of the ratings Parquet files, for the scale).</summary>

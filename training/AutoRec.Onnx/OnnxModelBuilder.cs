@@ -37,9 +37,9 @@ public static class OnnxModelBuilder
         for (int i = 0; i < weights.Layers.Count; i++)
         {
             DenseLayer layer = weights.Layers[i];
-            string bias = nodes.Constant($"layer{i}.bias", layer.Bias, [layer.Outputs]);
+            string bias = nodes.Constant(ModelGraph.LayerBias(i), layer.Bias, [layer.Outputs]);
             // Tied layers are written with their own (transposed) copy: simpler graphs, same numbers.
-            string weight = nodes.Constant($"layer{i}.weight", layer.Weight, [layer.Outputs, layer.Inputs]);
+            string weight = nodes.Constant(ModelGraph.LayerWeight(i), layer.Weight, [layer.Outputs, layer.Inputs]);
             string y = nodes.Add("Gemm", [x, weight, bias], $"layer{i}.linear", Int("transB", 1));
 
             x = WriteActivation(nodes, y, layer.Activation, $"layer{i}");
