@@ -69,7 +69,7 @@ public static class Exporter
         }
 
         int rows = Math.Min(VerificationRows, data.RowCount);
-        float[] ratings = data.Train.AsSpan(0, rows * data.ColumnCount).ToArray();
+        float[] ratings = data.DenseRows(0, rows);
         float[]? side = data.Side?.Rows.AsSpan(0, rows * data.Side.Width).ToArray();
         float[] expected = TorchReference.Predict(network, config, data, ratings, side, rows);
 

@@ -80,16 +80,20 @@ public static class Commands
     }
 
     /// <summary>
-    /// Trains <paramref name="epochs"/> epochs without checkpoints or early stopping and reports seconds and
-    /// memory per epoch (the training benchmark).
+    /// Trains <paramref name="epochs"/> epochs without checkpoints or early stopping and reports seconds, validation
+    /// RMSE and memory per epoch (the training benchmark), on the path <paramref name="path"/> names ("dense",
+    /// "sparse" or "auto", the path training would take), so that both paths can be compared on one config.
     /// </summary>
-    public static void Bench(string dataDir, string configPath, int epochs, TextWriter output)
+    /// <exception cref="UsageException"><paramref name="path"/> is unknown, or sparse was asked of a config it cannot serve.</exception>
+    public static void Bench(string dataDir, string configPath, int epochs, TextWriter output, string path = "auto")
     {
         ModelConfig config = ModelConfig.Load(configPath) with { Epochs = epochs, Patience = 0 };
+        TrainingPathChoice choice = TrainingPath.Resolve(config, path);
+
         TrainingData data = TrainingData.Load(dataDir, config);
-        MemoryBudget.Check(config, data, configPath);
+        MemoryBudget.Check(config, data, configPath, choice.Kind);
         var progress = new BenchProgress(output);
         progress.Message($"{config.Name}: {config.Kind} [{string.Join(", ", config.Layers)}] on {data.RowCount:N0} x {data.ColumnCount:N0}, {epochs} epochs, {Environment.ProcessorCount} cores");
-        _ = new Trainer(config, data, progress, checkpointDir: null).Run();
+        _ = new Trainer(config, data, progress, checkpointDir: null, choice).Run();
     }
 }

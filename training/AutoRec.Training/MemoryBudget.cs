@@ -1,5 +1,6 @@
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
+using AutoRec.Training.Training;
 
 namespace AutoRec.Training;
 
@@ -16,8 +17,17 @@ public static class MemoryBudget
     // The dense training matrix, its predictions, a batch's input and the evaluation buffers.
     private const long CopiesOfTheMatrix = 3;
 
-    /// <summary>Bytes a run of <paramref name="config"/> on <paramref name="data"/> needs, roughly (an underestimate).</summary>
-    public static long Estimate(ModelConfig config, TrainingData data)
+    // The sparse path instead holds each rating a few times: as read, located, in sparse rows (and as targets).
+    private const long BytesPerRating = 48;
+
+    // And per batch row, a few float buffers per hidden unit (activations, gradients, partial sums).
+    private const long BatchBuffersPerUnit = 6;
+
+    /// <summary>
+    /// Bytes a run of <paramref name="config"/> on <paramref name="data"/> needs on <paramref name="path"/> (by default
+    /// the path <see cref="TrainingPath.Choose"/> picks), roughly (an underestimate).
+    /// </summary>
+    public static long Estimate(ModelConfig config, TrainingData data, TrainingPathKind? path = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
@@ -28,15 +38,25 @@ public static class MemoryBudget
             parameters += ((double)sizes[i] * sizes[i + 1]) + sizes[i + 1];
         }
 
-        double bytes = (parameters * CopiesPerParameter * sizeof(float)) + ((double)data.RowCount * data.ColumnCount * CopiesOfTheMatrix * sizeof(float));
+        double bytes = parameters * CopiesPerParameter * sizeof(float);
+        if ((path ?? TrainingPath.Choose(config).Kind) == TrainingPathKind.Dense)
+        {
+            bytes += (double)data.RowCount * data.ColumnCount * CopiesOfTheMatrix * sizeof(float);
+        }
+        else
+        {
+            bytes += (double)(data.TrainRatings.Length + data.Validation.Length + data.Test.Length) * BytesPerRating;
+            bytes += (double)Math.Max(config.BatchSize, 256) * config.Layers.Sum(l => (double)l) * BatchBuffersPerUnit * sizeof(float);
+        }
+
         return bytes >= long.MaxValue ? long.MaxValue : (long)bytes;
     }
 
     /// <summary>Throws when the estimate exceeds the memory this process may use.</summary>
     /// <exception cref="ConfigException">The config cannot fit, located at its <c>layers</c> line.</exception>
-    public static void Check(ModelConfig config, TrainingData data, string configPath, long? availableBytes = null)
+    public static void Check(ModelConfig config, TrainingData data, string configPath, TrainingPathKind? path = null, long? availableBytes = null)
     {
-        long need = Estimate(config, data);
+        long need = Estimate(config, data, path);
         long available = availableBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (need > available)
         {

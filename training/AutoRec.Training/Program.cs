@@ -4,7 +4,7 @@ using AutoRec.Training.Cli;
 using AutoRec.Training.Reporting;
 
 // autorec-train train --data DIR --config FILE --out DIR [--dataset NAME] [--plain] [--watch-pids PID,...]
-// autorec-train bench --data DIR --config FILE [--epochs N]
+// autorec-train bench --data DIR --config FILE [--epochs N] [--path dense|sparse|auto]
 // (Exporting to ONNX is autorec-export's job: the trainer does not depend on ONNX Runtime.)
 // Errors are printed as `file(line): error CODE: message` (or `error CODE: message`) so that the MSBuild task
 // and any IDE can locate them; the exit code is 1.
@@ -15,7 +15,7 @@ internal static class CommandLine
     private const string Usage = """
         usage:
           autorec-train train  --data DIR --config FILE --out DIR [--dataset NAME] [--plain] [--watch-pids PID,...]
-          autorec-train bench  --data DIR --config FILE [--epochs N]
+          autorec-train bench  --data DIR --config FILE [--epochs N] [--path dense|sparse|auto]
         """;
 
     public static int Run(string[] args) => ToolErrors.Run(args, Usage, Dispatch);
@@ -33,7 +33,7 @@ internal static class CommandLine
                 Commands.Bench(
                     options.Required("data"), options.Required("config"),
                     int.TryParse(epochs, CultureInfo.InvariantCulture, out int n) && n > 1 ? n : throw new UsageException($"--epochs '{epochs}' must be an integer > 1"),
-                    Console.Out);
+                    Console.Out, options.Optional("path") ?? "auto");
                 return 0;
             case "export":
                 throw new UsageException("export is autorec-export's command now: dotnet autorec-export.dll --model DIR --data DIR");

@@ -8,21 +8,24 @@ namespace AutoRec.Training.Data;
 public readonly record struct HeldOutRating(int Row, int Column, float Value, int UserId);
 
 /// <summary>
-/// The split Parquet files laid out for one kind of autoencoder: a dense training matrix (rows are users for
-/// user-based models, movies for item-based ones; 0 marks unknown), the held-out validation and test ratings
-/// located in it, the ids of rows and columns, and the statistics the defaults need.
+/// The split Parquet files laid out for one kind of autoencoder: the training matrix (rows are users for
+/// user-based models, movies for item-based ones) as sparse rows, and densely (0 marks unknown) only when asked for;
+/// the held-out validation and test ratings located in it, the ids of rows and columns, and the statistics the
+/// defaults need.
 /// </summary>
 public sealed class TrainingData
 {
+    private float[]? _train;
+
     private TrainingData(
-        ModelKind kind, int[] rowIds, int[] columnIds, float[] train, HeldOutRating[] trainRatings,
+        ModelKind kind, int[] rowIds, int[] columnIds, HeldOutRating[] trainRatings,
         HeldOutRating[] validation, HeldOutRating[] test, RatingScale scale, SideFeatures? side)
     {
         Kind = kind;
         RowIds = rowIds;
         ColumnIds = columnIds;
-        Train = train;
         TrainRatings = trainRatings;
+        Ratings = RatingRows.From(trainRatings, rowIds.Length, columnIds.Length, deduplicate: true);
         Validation = validation;
         Test = test;
         Scale = scale;
@@ -53,8 +56,17 @@ public sealed class TrainingData
     /// <summary>The dataset id of each column (the network's input and output order).</summary>
     public int[] ColumnIds { get; }
 
-    /// <summary>Rows x columns, row-major; 0 where the training split has no rating.</summary>
-    public float[] Train { get; }
+    /// <summary>
+    /// Rows x columns, row-major; 0 where the training split has no rating. Built on first use: only the dense
+    /// training path needs it (ML-20M's would not fit in memory).
+    /// </summary>
+    public float[] Train => LazyInitializer.EnsureInitialized(ref _train, DenseMatrix);
+
+    /// <summary>Whether <see cref="Train"/> was built (the sparse path never builds it).</summary>
+    public bool HasDenseMatrix => Volatile.Read(ref _train) is not null;
+
+    /// <summary>The training matrix as sparse rows (a rating given twice for one cell keeps the last, as in <see cref="Train"/>).</summary>
+    public RatingRows Ratings { get; }
 
     /// <summary>The training ratings located in the matrix.</summary>
     public HeldOutRating[] TrainRatings { get; }
@@ -82,6 +94,14 @@ public sealed class TrainingData
 
     /// <summary>Number of columns.</summary>
     public int ColumnCount => ColumnIds.Length;
+
+    /// <summary>Rows [<paramref name="start"/>, start + <paramref name="count"/>) of <see cref="Train"/>, made from the sparse rows.</summary>
+    public float[] DenseRows(int start, int count)
+    {
+        var rows = new float[count * ColumnCount];
+        Ratings.CopyDense(start, count, rows);
+        return rows;
+    }
 
     /// <summary>Loads the split files from <paramref name="dataDir"/> (the pipeline's data folder).</summary>
     /// <exception cref="DataFormatException">A file is missing or malformed.</exception>
@@ -128,15 +148,20 @@ public sealed class TrainingData
             : new HeldOutRating(rowIndex[r.MovieId], columnIndex[r.UserId], r.Value, r.UserId);
 
         HeldOutRating[] located = train.Select(Locate).ToArray();
-        var matrix = new float[(long)rowIds.Length * columnIds.Length];
-        foreach (HeldOutRating r in located)
+        return new TrainingData(
+            kind, rowIds, columnIds, located, validation.Select(Locate).ToArray(), test.Select(Locate).ToArray(),
+            scale ?? new RatingScale(all.Min(r => r.Value), all.Max(r => r.Value), 0), side?.Reindex(rowIds));
+    }
+
+    private float[] DenseMatrix()
+    {
+        var matrix = new float[(long)RowCount * ColumnCount];
+        foreach (HeldOutRating r in TrainRatings)
         {
-            matrix[((long)r.Row * columnIds.Length) + r.Column] = r.Value;
+            matrix[((long)r.Row * ColumnCount) + r.Column] = r.Value;
         }
 
-        return new TrainingData(
-            kind, rowIds, columnIds, matrix, located, validation.Select(Locate).ToArray(), test.Select(Locate).ToArray(),
-            scale ?? new RatingScale(all.Min(r => r.Value), all.Max(r => r.Value), 0), side?.Reindex(rowIds));
+        return matrix;
     }
 
     private static Dictionary<int, int> Index(int[] ids)

@@ -13,7 +13,10 @@ public sealed class BestWeights
     /// <summary>Whether a snapshot was taken (or restored from a checkpoint).</summary>
     public bool HasSnapshot => _arrays is not null;
 
-    /// <summary>The snapshot, one array per parameter in <c>parameters()</c> order; empty before the first.</summary>
+    /// <summary>
+    /// The snapshot, one array per parameter in the order and layout of the training path that captured it
+    /// (<c>parameters()</c> for the dense path); empty before the first.
+    /// </summary>
     public IReadOnlyList<float[]> Arrays => _arrays ?? [];
 
     /// <summary>A keeper holding <paramref name="arrays"/> (read from a checkpoint).</summary>
@@ -24,7 +27,10 @@ public sealed class BestWeights
     }
 
     /// <summary>Copies <paramref name="parameters"/> out, replacing the previous snapshot.</summary>
-    public void Capture(IReadOnlyList<Tensor> parameters)
+    public void Capture(IReadOnlyList<Tensor> parameters) => Capture(new TensorParameterArrays(parameters));
+
+    /// <summary>Copies <paramref name="parameters"/> out, replacing the previous snapshot.</summary>
+    internal void Capture(IParameterArrays parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
 
@@ -32,13 +38,13 @@ public sealed class BestWeights
         float[][] snapshot = _arrays?.Length == parameters.Count ? _arrays : new float[parameters.Count][];
         for (int i = 0; i < parameters.Count; i++)
         {
-            using TorchSharp.Utils.TensorAccessor<float> values = parameters[i].data<float>();
-            if (snapshot[i]?.Length != (int)values.Count)
+            int length = parameters.LengthOf(i);
+            if (snapshot[i]?.Length != length)
             {
-                snapshot[i] = new float[values.Count];
+                snapshot[i] = new float[length];
             }
 
-            values.CopyTo(snapshot[i]);
+            parameters.CopyOut(i, snapshot[i]);
         }
 
         _arrays = snapshot;
@@ -46,7 +52,11 @@ public sealed class BestWeights
 
     /// <summary>Copies the snapshot back into <paramref name="parameters"/> (same order and sizes as captured).</summary>
     /// <exception cref="InvalidOperationException">There is no snapshot.</exception>
-    public void RestoreTo(IReadOnlyList<Tensor> parameters)
+    public void RestoreTo(IReadOnlyList<Tensor> parameters) => RestoreTo(new TensorParameterArrays(parameters));
+
+    /// <summary>Copies the snapshot back into <paramref name="parameters"/> (same order and sizes as captured).</summary>
+    /// <exception cref="InvalidOperationException">There is no snapshot.</exception>
+    internal void RestoreTo(IParameterArrays parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         float[][] arrays = _arrays ?? throw new InvalidOperationException("no weights were captured");
@@ -55,11 +65,14 @@ public sealed class BestWeights
             throw new ArgumentException($"the snapshot has {arrays.Length} parameters, the network {parameters.Count}", nameof(parameters));
         }
 
-        using var noGrad = no_grad();
-        for (int i = 0; i < parameters.Count; i++)
+        for (int i = 0; i < arrays.Length; i++)
         {
-            using Tensor source = tensor(arrays[i]).reshape(parameters[i].shape);
-            parameters[i].copy_(source);
+            if (arrays[i].Length != parameters.LengthOf(i))
+            {
+                throw new ArgumentException($"parameter {i} has {parameters.LengthOf(i)} values, the snapshot {arrays[i].Length}", nameof(parameters));
+            }
+
+            parameters.CopyIn(i, arrays[i]);
         }
     }
 }

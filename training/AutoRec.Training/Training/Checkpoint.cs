@@ -9,7 +9,6 @@ using AutoRec.Training.Cli;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Model;
-using static TorchSharp.torch;
 
 namespace AutoRec.Training.Training;
 
@@ -33,13 +32,16 @@ public sealed class Checkpoint
     private readonly ModelConfig _config;
     private readonly TrainingData _data;
 
-    /// <summary>A checkpoint in <paramref name="dir"/> for this config and data.</summary>
-    public Checkpoint(string dir, ModelConfig config, TrainingData data)
+    /// <summary>A checkpoint in <paramref name="dir"/> for this config and data, trained on <paramref name="path"/>.</summary>
+    public Checkpoint(string dir, ModelConfig config, TrainingData data, TrainingPathKind path = TrainingPathKind.Dense)
     {
         _dir = dir;
         _config = config;
         _data = data;
-        _fingerprint = Fingerprint(config, data);
+
+        // The optimizer files of the two paths differ, and so do their best-weight layouts: a checkpoint resumes
+        // only on the path that wrote it.
+        _fingerprint = Fingerprint(config, data, path);
     }
 
     /// <summary>Where a checkpoint that cannot be read is moved, out of the way of the next run.</summary>
@@ -51,7 +53,7 @@ public sealed class Checkpoint
     /// Restores network, optimizer and state when a matching, readable checkpoint exists; otherwise null (and
     /// <paramref name="reason"/> says why, when there was one that could not be used).
     /// </summary>
-    public TrainerState? TryResume(AutoencoderNetwork network, TorchSharp.Modules.OptimizerHelper optimizer, out string? reason)
+    internal TrainerState? TryResume(ITrainingPath path, out string? reason)
     {
         reason = null;
         if (!File.Exists(StatePath))
@@ -92,7 +94,7 @@ public sealed class Checkpoint
             var scratch = new AutoencoderNetwork(_config, _data.ColumnCount + (_data.Side?.Width ?? 0), _data.ColumnCount);
             scratch.load(Path.Combine(_dir, current));
             current = saved.OptimizerFile;
-            optim.Adam(scratch.parameters(), _config.LearningRate).load_state_dict(Path.Combine(_dir, current));
+            path.LoadOptimizer(Path.Combine(_dir, current), apply: false);
             current = saved.BestFile ?? current;
             best = saved.BestFile is null ? null : ReadArrays(Path.Combine(_dir, saved.BestFile));
             scratch.Dispose();
@@ -103,8 +105,9 @@ public sealed class Checkpoint
             return null;
         }
 
-        network.load(Path.Combine(_dir, saved.NetworkFile));
-        optimizer.load_state_dict(Path.Combine(_dir, saved.OptimizerFile));
+        path.Network.load(Path.Combine(_dir, saved.NetworkFile));
+        path.NetworkLoaded();
+        path.LoadOptimizer(Path.Combine(_dir, saved.OptimizerFile), apply: true);
         saved.State.BestWeights = best is null ? new BestWeights() : BestWeights.Of(best);
         return saved.State;
     }
@@ -129,12 +132,12 @@ public sealed class Checkpoint
     /// save made.
     /// </summary>
     /// <exception cref="CodedException">A checkpoint file cannot be written (AR1012, naming it).</exception>
-    public void Save(AutoencoderNetwork network, TorchSharp.Modules.OptimizerHelper optimizer, TrainerState state)
+    internal void Save(ITrainingPath path, TrainerState state)
     {
         string current = _dir;
         try
         {
-            SaveFiles(network, optimizer, state, file => current = file);
+            SaveFiles(path, state, file => current = file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -146,7 +149,7 @@ public sealed class Checkpoint
         GC.Collect();
     }
 
-    private void SaveFiles(AutoencoderNetwork network, TorchSharp.Modules.OptimizerHelper optimizer, TrainerState state, Action<string> writing)
+    private void SaveFiles(ITrainingPath path, TrainerState state, Action<string> writing)
     {
         Directory.CreateDirectory(_dir);
         string epoch = state.Epoch.ToString("D5", CultureInfo.InvariantCulture);
@@ -156,9 +159,10 @@ public sealed class Checkpoint
         string? bestFile = state.BestWeights.HasSnapshot ? $"best-{bestEpoch.ToString("D5", CultureInfo.InvariantCulture)}.bin" : null;
 
         writing(Path.Combine(_dir, networkFile));
+        AutoencoderNetwork network = path.SyncNetwork();
         AtomicFiles.Write(Path.Combine(_dir, networkFile), temporary => network.save(temporary));
         writing(Path.Combine(_dir, optimizerFile));
-        AtomicFiles.Write(Path.Combine(_dir, optimizerFile), temporary => optimizer.save_state_dict(temporary));
+        AtomicFiles.Write(Path.Combine(_dir, optimizerFile), path.SaveOptimizer);
         // A new best is always written (a file of that name may be left from an unrelated run); an older best
         // was written by this run when it was new.
         if (bestFile is not null && (bestEpoch == state.Epoch || !File.Exists(Path.Combine(_dir, bestFile))))
@@ -181,7 +185,7 @@ public sealed class Checkpoint
         }
     }
 
-    private static string Fingerprint(ModelConfig config, TrainingData data)
+    private static string Fingerprint(ModelConfig config, TrainingData data, TrainingPathKind path)
     {
         // The training code's identity too (deterministic builds keep it while the code is unchanged): a fixed
         // trainer must not resume a run of the old one.
@@ -194,7 +198,7 @@ public sealed class Checkpoint
             checksum += (r.Row * 31.0) + (r.Column * 17.0) + r.Value;
         }
 
-        text.Append('|').Append(checksum.ToString("R", CultureInfo.InvariantCulture));
+        text.Append('|').Append(checksum.ToString("R", CultureInfo.InvariantCulture)).Append('|').Append(path);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 

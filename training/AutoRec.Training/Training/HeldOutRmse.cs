@@ -22,4 +22,27 @@ public static class HeldOutRmse
 
         return accumulator.Result();
     }
+
+    /// <summary>
+    /// The RMSEs of <paramref name="predictions"/> made for <paramref name="ratings"/> one by one (prediction i for
+    /// rating i), clipped to <paramref name="scale"/>: what <see cref="Score(ReadOnlySpan{float}, int, IReadOnlyList{HeldOutRating}, RatingScale)"/>
+    /// gives for a matrix holding the same predictions.
+    /// </summary>
+    public static RmseResult ScoreEach(ReadOnlySpan<float> predictions, IReadOnlyList<HeldOutRating> ratings, RatingScale scale)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        if (predictions.Length != ratings.Count)
+        {
+            throw new ArgumentException($"{predictions.Length} predictions for {ratings.Count} ratings", nameof(predictions));
+        }
+
+        var accumulator = new RmseAccumulator();
+        for (int i = 0; i < ratings.Count; i++)
+        {
+            HeldOutRating r = ratings[i];
+            accumulator.Add(r.UserId, Math.Clamp(predictions[i], scale.Min, scale.Max), r.Value);
+        }
+
+        return accumulator.Result();
+    }
 }

@@ -4,7 +4,7 @@ using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Model;
 using AutoRec.Training.Reporting;
-using TorchSharp.Modules;
+using AutoRec.Training.Sparse;
 using static TorchSharp.torch;
 
 namespace AutoRec.Training.Training;
@@ -23,11 +23,12 @@ public sealed class TrainingDivergedException(int epoch, string detail)
 }
 
 /// <summary>
-/// Trains an <see cref="AutoencoderNetwork"/>: each epoch <see cref="EpochTrainer"/> updates it, the whole matrix
-/// is evaluated on validation, <see cref="PlateauPolicy"/> decides on the best epoch, learning-rate decay and early
-/// stopping, <see cref="BestWeights"/> keeps the best epoch's parameters, and <see cref="Checkpoint"/> saves the
-/// run so an interrupted one resumes where it stopped. At the end the best epoch is restored and scored on test.
-/// Seeds libtorch's process-wide generator: run one trainer at a time per process.
+/// Trains an <see cref="AutoencoderNetwork"/> on the path <see cref="TrainingPath"/> chooses (dense TorchSharp, or
+/// the sparse kernels): each epoch the path updates it, validation is scored, <see cref="PlateauPolicy"/> decides on
+/// the best epoch, learning-rate decay and early stopping, <see cref="BestWeights"/> keeps the best epoch's
+/// parameters, and <see cref="Checkpoint"/> saves the run so an interrupted one resumes where it stopped. At the end
+/// the best epoch is restored and scored on test. Seeds libtorch's process-wide generator: run one trainer at a
+/// time per process.
 /// </summary>
 public sealed class Trainer
 {
@@ -37,18 +38,26 @@ public sealed class Trainer
     private readonly Checkpoint? _checkpoint;
     private readonly PlateauPolicy _policy;
 
-    /// <summary>Creates a trainer; <paramref name="checkpointDir"/> null disables checkpoints.</summary>
-    public Trainer(ModelConfig config, TrainingData data, IProgressSink progress, string? checkpointDir)
+    /// <summary>
+    /// Creates a trainer; <paramref name="checkpointDir"/> null disables checkpoints; <paramref name="path"/> null
+    /// lets <see cref="TrainingPath.Choose"/> pick the path.
+    /// </summary>
+    public Trainer(ModelConfig config, TrainingData data, IProgressSink progress, string? checkpointDir, TrainingPathChoice? path = null)
     {
+        ArgumentNullException.ThrowIfNull(config);
         _config = config;
         _data = data;
         _progress = progress;
-        _checkpoint = checkpointDir is null ? null : new Checkpoint(checkpointDir, config, data);
+        Path = path ?? TrainingPath.Choose(config);
+        _checkpoint = checkpointDir is null ? null : new Checkpoint(checkpointDir, config, data, Path.Kind);
         _policy = PlateauPolicy.For(config);
     }
 
     /// <summary>The number of network inputs: rating columns plus side features.</summary>
     public int InputWidth => _data.ColumnCount + (_data.Side?.Width ?? 0);
+
+    /// <summary>The path this trainer takes, and why.</summary>
+    public TrainingPathChoice Path { get; }
 
     /// <summary>Runs training to the end (or early stop) and evaluates the best epoch on test.</summary>
     public TrainingOutcome Run(CancellationToken cancellation = default)
@@ -58,15 +67,15 @@ public sealed class Trainer
             set_num_threads(_config.Threads);
         }
 
-        // The initial weights are the first draws after this seed.
+        // The initial weights are the first draws after this seed, on both paths.
         random.manual_seed(_config.Seed);
         var network = new AutoencoderNetwork(_config, InputWidth, _data.ColumnCount);
-        var optimizer = optim.Adam(network.parameters(), _config.LearningRate);
-        using var matrix = new TrainingMatrix(_config, _data);
-        var epochTrainer = new EpochTrainer(_config, network, optimizer, matrix);
-        var predictions = new float[_data.Train.Length];
+        _progress.Message(Path.LogLine);
+        using ITrainingPath path = Path.Kind == TrainingPathKind.Sparse
+            ? new SparseTrainingPath(_config, _data, network)
+            : new DenseTrainingPath(_config, _data, network);
 
-        TrainerState state = ResumeOrStart(network, optimizer);
+        TrainerState state = ResumeOrStart(path);
         _progress.Start(_config.Epochs, state.Epoch);
         for (int epoch = state.Epoch + 1; epoch <= _config.Epochs && !state.Plateau.Finished; epoch++)
         {
@@ -75,11 +84,10 @@ public sealed class Trainer
 
             // Reseeding per epoch makes a resumed run draw exactly what an uninterrupted one would.
             random.manual_seed(unchecked((_config.Seed * 1_000_003) + epoch));
-            double loss = epochTrainer.Run(epoch, cancellation);
-            matrix.PredictAll(network, predictions);
+            double loss = path.TrainEpoch(epoch, cancellation);
+            RmseResult[] scores = path.Score(_data.TrainRatings, _data.Validation);
             NativeHeap.Trim();
-            RmseResult train = HeldOutRmse.Score(predictions, _data.ColumnCount, _data.TrainRatings, _data.Scale);
-            RmseResult validation = HeldOutRmse.Score(predictions, _data.ColumnCount, _data.Validation, _data.Scale);
+            (RmseResult train, RmseResult validation) = (scores[0], scores[1]);
             if (!double.IsFinite(train.Global))
             {
                 throw new TrainingDivergedException(epoch, "predictions are not finite");
@@ -88,8 +96,8 @@ public sealed class Trainer
             var result = new EpochResult(epoch, loss, train.Global, validation.Global, validation.UserMean, clock.Elapsed.TotalSeconds);
             state.Record(result);
             EpochVerdict verdict = _policy.Observe(state.Plateau, epoch, validation);
-            Apply(verdict, state, network, optimizer);
-            _checkpoint?.Save(network, optimizer, state);
+            Apply(verdict, state, path);
+            _checkpoint?.Save(path, state);
             _progress.Epoch(result, state.Plateau.BestEpoch);
             if (verdict.StoppedEarly)
             {
@@ -99,21 +107,19 @@ public sealed class Trainer
 
         if (state.BestWeights.HasSnapshot)
         {
-            state.BestWeights.RestoreTo(network.parameters().ToArray());
+            state.BestWeights.RestoreTo(path.Parameters);
         }
 
-        matrix.PredictAll(network, predictions);
-        RmseResult bestValidation = HeldOutRmse.Score(predictions, _data.ColumnCount, _data.Validation, _data.Scale);
-        RmseResult test = HeldOutRmse.Score(predictions, _data.ColumnCount, _data.Test, _data.Scale);
+        RmseResult[] final = path.Score(_data.Validation, _data.Test);
         _progress.Finish();
-        return new TrainingOutcome(network, state.History, state.Plateau.BestEpoch, bestValidation, test, state.TrainSeconds, state.Plateau.StoppedEarly);
+        return new TrainingOutcome(path.SyncNetwork(), state.History, state.Plateau.BestEpoch, final[0], final[1], state.TrainSeconds, state.Plateau.StoppedEarly);
     }
 
     /// <summary>The checkpoint's state when there is a usable one (network and optimizer restored too), else a fresh start.</summary>
-    private TrainerState ResumeOrStart(AutoencoderNetwork network, OptimizerHelper optimizer)
+    private TrainerState ResumeOrStart(ITrainingPath path)
     {
         string? notResumed = null;
-        TrainerState state = _checkpoint?.TryResume(network, optimizer, out notResumed) ?? new TrainerState();
+        TrainerState state = _checkpoint?.TryResume(path, out notResumed) ?? new TrainerState();
         if (notResumed is not null)
         {
             _progress.Message(notResumed);
@@ -126,7 +132,7 @@ public sealed class Trainer
 
         if (state.Plateau.LearningRate > 0)
         {
-            SetLearningRate(optimizer, state.Plateau.LearningRate);
+            path.SetLearningRate(state.Plateau.LearningRate);
         }
         else
         {
@@ -136,25 +142,17 @@ public sealed class Trainer
         return state;
     }
 
-    private void Apply(EpochVerdict verdict, TrainerState state, AutoencoderNetwork network, OptimizerHelper optimizer)
+    private void Apply(EpochVerdict verdict, TrainerState state, ITrainingPath path)
     {
         if (verdict.IsBest)
         {
-            state.BestWeights.Capture(network.parameters().ToArray());
+            state.BestWeights.Capture(path.Parameters);
         }
 
         if (verdict.LearningRateDecayed)
         {
-            SetLearningRate(optimizer, state.Plateau.LearningRate);
+            path.SetLearningRate(state.Plateau.LearningRate);
             _progress.Message($"no better validation RMSE in {_config.LrDecayPatience} epochs: learning rate now {state.Plateau.LearningRate:G3}");
-        }
-    }
-
-    private static void SetLearningRate(OptimizerHelper optimizer, double rate)
-    {
-        foreach (var group in optimizer.ParamGroups)
-        {
-            group.LearningRate = rate;
         }
     }
 }

@@ -1,0 +1,189 @@
+using AutoRec.Contracts;
+using AutoRec.Training.Configuration;
+using AutoRec.Training.Data;
+using AutoRec.Training.Model;
+using AutoRec.Training.Training;
+using static TorchSharp.torch;
+
+namespace AutoRec.Training.Sparse;
+
+/// <summary>
+/// Training on the observed ratings only: batches from the training matrix's sparse rows, the hand-written passes of
+/// <see cref="SparseForwardBackward"/>, <see cref="FusedAdam"/>, and evaluation that predicts only the held-out
+/// (row, column) pairs. Memory O(ratings + parameters): no rows × columns matrix is ever made. The batch order is
+/// libtorch's randperm, as on the dense path (the caller seeds it per epoch); masking noise and dropout come from
+/// <see cref="CounterRandom"/> keyed by the seed and epoch, so a resumed run draws what an uninterrupted one would.
+/// </summary>
+internal sealed class SparseTrainingPath : ITrainingPath
+{
+    // Rows per evaluation batch (at least): enough to share each decoder row among many rows.
+    private const int EvaluationRows = 256;
+    private const int MaskingStream = 1;
+    private const int DropoutStream = 2;
+
+    private readonly ModelConfig _config;
+    private readonly TrainingData _data;
+    private readonly SparseAutoencoder _model;
+    private readonly SparseFill _fill;
+    private readonly SparseBatch _batch;
+    private readonly SparseForwardBackward _pass;
+    private readonly FusedAdam _adam;
+    private readonly Dictionary<HeldOutRating[], RatingRows> _targets = new(ReferenceEqualityComparer.Instance);
+    private float[] _predictions = [];
+    private HeldOutRating[][] _evaluated = [];
+    private List<SparseBatch> _evaluationBatches = [];
+
+    /// <summary>Trains <paramref name="network"/> (its weights are the starting point) on <paramref name="data"/>.</summary>
+    public SparseTrainingPath(ModelConfig config, TrainingData data, AutoencoderNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(data);
+        _config = config;
+        _data = data;
+        Network = network;
+        int threads = config.Threads > 0 ? config.Threads : Environment.ProcessorCount;
+        _model = new SparseAutoencoder(config, data.ColumnCount, data.Side?.Width ?? 0);
+        _model.CopyFrom(network);
+        _fill = new SparseFill(config, data);
+        int capacity = Math.Max(config.BatchSize, EvaluationRows);
+        _batch = new SparseBatch(capacity, data.ColumnCount, threads);
+        _pass = new SparseForwardBackward(_model, _fill, data.Side?.Rows, capacity, threads);
+        _adam = new FusedAdam(_model, config.LearningRate, threads);
+    }
+
+    /// <inheritdoc />
+    public TrainingPathKind Kind => TrainingPathKind.Sparse;
+
+    /// <inheritdoc />
+    public IParameterArrays Parameters => _model;
+
+    /// <inheritdoc />
+    public AutoencoderNetwork Network { get; }
+
+    /// <inheritdoc />
+    public double TrainEpoch(int epoch, CancellationToken cancellation)
+    {
+        int rows = _data.RowCount;
+        int[] order;
+        using (Tensor permutation = randperm(rows))
+        {
+            order = [.. permutation.data<long>().Select(i => (int)i)];
+        }
+
+        ulong maskKey = CounterRandom.Key(_config.Seed, epoch, MaskingStream);
+        double penalty = _adam.Penalty();
+        double total = 0;
+        int batches = 0;
+        for (int start = 0; start < rows; start += _config.BatchSize)
+        {
+            // Checked per batch, as on the dense path: a long epoch still stops within a second or so.
+            cancellation.ThrowIfCancellationRequested();
+            int length = Math.Min(_config.BatchSize, rows - start);
+            _batch.LoadTraining(order.AsSpan(start, length), _data.Ratings, _fill, _config.MaskingNoise, maskKey, _config.Loss);
+            ulong dropoutKey = CounterRandom.Key(_config.Seed, epoch, DropoutStream + batches);
+
+            // The first and output layers' rows are updated within the backward pass (see SparseForwardBackward.Train):
+            // a diverging batch has then moved them, but it ends the run anyway.
+            _adam.BeginStep();
+            (double data, double rowPenalty) = _pass.Train(_batch, dropoutKey, _adam);
+            float loss = (float)(data + penalty);
+            if (!float.IsFinite(loss))
+            {
+                throw new TrainingDivergedException(epoch, $"loss is {loss}");
+            }
+
+            penalty = rowPenalty + _adam.FinishStep(rowsUpdated: true);
+            total += loss;
+            batches++;
+        }
+
+        return total / Math.Max(batches, 1);
+    }
+
+    /// <inheritdoc />
+    public RmseResult[] Score(params HeldOutRating[][] sets)
+    {
+        ArgumentNullException.ThrowIfNull(sets);
+        var targets = new List<(RatingRows, int)>();
+        int slots = 0;
+        foreach (HeldOutRating[] set in sets)
+        {
+            targets.Add((TargetsOf(set), slots));
+            slots += set.Length;
+        }
+
+        // Reused: a new array per evaluation would be megabytes of large-object garbage per epoch.
+        if (_predictions.Length < slots)
+        {
+            _predictions = new float[slots];
+        }
+
+        // The batches of an evaluation depend on the data only: those of the last list of sets are kept (every
+        // epoch scores the same two), O(ratings) memory for a tenth of an epoch's time.
+        if (!_evaluated.SequenceEqual(sets, ReferenceEqualityComparer.Instance))
+        {
+            _evaluationBatches = [];
+            for (int start = 0; start < _data.RowCount; start += _batch.Capacity)
+            {
+                var batch = new SparseBatch(_batch.Capacity, _data.ColumnCount, _batch.Partitions);
+                batch.LoadEvaluation(start, Math.Min(_batch.Capacity, _data.RowCount - start), _data.Ratings, _fill, targets);
+                _evaluationBatches.Add(batch);
+            }
+
+            _evaluated = [.. sets];
+        }
+
+        _pass.TakeWeights();
+        foreach (SparseBatch batch in _evaluationBatches)
+        {
+            _pass.Predict(batch, _predictions);
+        }
+
+        var results = new RmseResult[sets.Length];
+        for (int i = 0; i < sets.Length; i++)
+        {
+            results[i] = HeldOutRmse.ScoreEach(_predictions.AsSpan(targets[i].Item2, sets[i].Length), sets[i], _data.Scale);
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc />
+    public void SetLearningRate(double rate) => _adam.LearningRate = rate;
+
+    /// <inheritdoc />
+    public AutoencoderNetwork SyncNetwork()
+    {
+        _model.CopyTo(Network);
+        return Network;
+    }
+
+    /// <inheritdoc />
+    public void NetworkLoaded() => _model.CopyFrom(Network);
+
+    /// <inheritdoc />
+    public void SaveOptimizer(string path) => _adam.Save(path);
+
+    /// <inheritdoc />
+    public void LoadOptimizer(string path, bool apply) => _adam.Load(path, apply);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        // Managed buffers only.
+    }
+
+    /// <summary>The ratings of <paramref name="set"/> by row (built once per list; the training matrix's own rows when they are the training ratings).</summary>
+    private RatingRows TargetsOf(HeldOutRating[] set)
+    {
+        if (!_targets.TryGetValue(set, out RatingRows? rows))
+        {
+            rows = ReferenceEquals(set, _data.TrainRatings) && !_data.Ratings.HadDuplicates
+                ? _data.Ratings
+                : RatingRows.From(set, _data.RowCount, _data.ColumnCount, deduplicate: false);
+            _targets[set] = rows;
+        }
+
+        return rows;
+    }
+}
