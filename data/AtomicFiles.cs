@@ -58,7 +58,24 @@ public sealed class AtomicFiles : IDisposable
             return false;
         }
 
-        return File.ReadAllBytes(a).AsSpan().SequenceEqual(File.ReadAllBytes(b));
+        // In blocks: the files may be hundreds of megabytes.
+        using FileStream streamA = File.OpenRead(a);
+        using FileStream streamB = File.OpenRead(b);
+        byte[] blockA = new byte[1 << 20];
+        byte[] blockB = new byte[1 << 20];
+        while (true)
+        {
+            int read = streamA.ReadAtLeast(blockA, blockA.Length, throwOnEndOfStream: false);
+            if (streamB.ReadAtLeast(blockB, read, throwOnEndOfStream: false) != read || !blockA.AsSpan(0, read).SequenceEqual(blockB.AsSpan(0, read)))
+            {
+                return false;
+            }
+
+            if (read < blockA.Length)
+            {
+                return true;
+            }
+        }
     }
 
     /// <inheritdoc />

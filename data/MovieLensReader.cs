@@ -25,119 +25,55 @@ public static class MovieLensReader
     /// <exception cref="DataFormatException">Any file is missing, empty or malformed.</exception>
     public static MovieLensDataset Read(MovieLensLayout layout)
     {
-        Rating[] ratings = ReadRatings(layout.RatingsFile, layout.Format, layout.Scale);
+        MovieLensTables tables = ReadTables(layout);
+        return new MovieLensDataset(tables.Name, tables.Scale, tables.Ratings.ToRatings(), tables.Users, tables.Movies);
+    }
+
+    /// <summary>Reads every file of <paramref name="layout"/> like <see cref="Read"/>, keeping the ratings as columns.</summary>
+    /// <exception cref="DataFormatException">Any file is missing, empty or malformed.</exception>
+    public static MovieLensTables ReadTables(MovieLensLayout layout)
+    {
+        RatingColumns ratings = ReadRatingColumns(layout.RatingsFile, layout.Format, layout.Scale);
         IReadOnlyList<Movie> movies = ReadMovies(layout);
         IReadOnlyList<User> users = layout.UsersFile is null ? [] : ReadUsers(layout.UsersFile, layout.Format);
-        return new MovieLensDataset(layout.Dataset, layout.Scale, ratings, users, movies);
+        return new MovieLensTables(layout.Dataset, layout.Scale, ratings, users, movies);
     }
 
     /// <summary>Reads a ratings file in <paramref name="format"/>, keeping its line order.</summary>
     /// <exception cref="DataFormatException">The file is missing, empty or malformed, or a pair repeats.</exception>
-    public static Rating[] ReadRatings(string path, MovieLensFormat format, RatingScale scale)
+    public static Rating[] ReadRatings(string path, MovieLensFormat format, RatingScale scale) =>
+        ReadRatingColumns(path, format, scale).ToRatings();
+
+    /// <summary>Reads a ratings file in <paramref name="format"/> into columns, keeping its line order.</summary>
+    /// <exception cref="DataFormatException">The file is missing, empty or malformed, or a pair repeats.</exception>
+    public static RatingColumns ReadRatingColumns(string path, MovieLensFormat format, RatingScale scale)
     {
-        byte[] bytes = TextLines.ReadFile(path);
-        ReadOnlySpan<byte> separator = format switch
+        string separator = format switch
         {
-            MovieLensFormat.DoubleColon => "::"u8,
-            MovieLensFormat.Ml100k => "\t"u8,
-            _ => ","u8,
+            MovieLensFormat.DoubleColon => "::",
+            MovieLensFormat.Ml100k => "\t",
+            _ => ",",
         };
-
-        // ml-1m has 1,000,209 ratings in 16.5 MB: about 17 bytes a line.
-        var ratings = new List<Rating>(bytes.Length / 16);
-        Span<Range> fields = stackalloc Range[4];
-        bool skipHeader = format == MovieLensFormat.Csv;
-        var lines = new TextLines(bytes);
-        while (lines.MoveNext())
-        {
-            ReadOnlySpan<byte> line = lines.Current;
-            int lineNumber = lines.LineNumber;
-            if (skipHeader)
-            {
-                skipHeader = false;
-                if (!line.StartsWith("userId,"u8))
-                {
-                    throw new DataFormatException(DataErrorCodes.BadField, path, lineNumber, "expected the header 'userId,movieId,rating,timestamp'");
-                }
-
-                continue;
-            }
-
-            int count = FieldSplitter.Split(line, separator, fields);
-            if (count != 4)
-            {
-                throw new DataFormatException(
-                    DataErrorCodes.FieldCount, path, lineNumber,
-                    $"expected 4 fields (user, movie, rating, timestamp) but found {count}{(line.IsEmpty ? " (empty line)" : "")}");
-            }
-
-            int user = ParseId(line[fields[0]], "user id", path, lineNumber);
-            int movie = ParseId(line[fields[1]], "movie id", path, lineNumber);
-            ReadOnlySpan<byte> ratingText = line[fields[2]];
-            if (!float.TryParse(ratingText, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) || !scale.Contains(value))
-            {
-                throw new DataFormatException(
-                    DataErrorCodes.BadRating, path, lineNumber,
-                    $"rating '{TextLines.Decode(ratingText)}' is not on the dataset's scale ({scale})");
-            }
-
-            ReadOnlySpan<byte> timeText = line[fields[3]];
-            if (!long.TryParse(timeText, NumberStyles.None, CultureInfo.InvariantCulture, out long timestamp))
-            {
-                throw new DataFormatException(
-                    DataErrorCodes.BadField, path, lineNumber, $"timestamp '{TextLines.Decode(timeText)}' is not a non-negative integer");
-            }
-
-            ratings.Add(new Rating(user, movie, value, timestamp));
-        }
-
-        if (ratings.Count == 0)
-        {
-            throw new DataFormatException(DataErrorCodes.EmptyFile, path, 0, "the file holds no ratings");
-        }
-
-        Rating[] result = ratings.ToArray();
-        EnsureUniquePairs(result, path, firstDataLine: format == MovieLensFormat.Csv ? 2 : 1);
-        return result;
+        bool csv = format == MovieLensFormat.Csv;
+        RatingColumns ratings = RatingText.Parse(path, separator, hasHeader: csv, scale);
+        EnsureUniquePairs(ratings, path, firstDataLine: csv ? 2 : 1);
+        return ratings;
     }
 
-    private static void EnsureUniquePairs(Rating[] ratings, string path, int firstDataLine)
+    private static void EnsureUniquePairs(RatingColumns ratings, string path, int firstDataLine)
     {
-        var keys = new long[ratings.Length];
-        var order = new int[ratings.Length];
-        for (int i = 0; i < ratings.Length; i++)
+        int[] users = ratings.UserIds;
+        int[] movies = ratings.MovieIds;
+        if (PairOrder.FirstRepeat(users, movies, PairOrder.Sorted(users, movies)) is (int first, int repeat))
         {
-            keys[i] = ((long)ratings[i].UserId << 32) | (uint)ratings[i].MovieId;
-            order[i] = i;
+            throw new DataFormatException(
+                DataErrorCodes.DuplicatePair, path, repeat + firstDataLine,
+                $"user {users[repeat]} rated movie {movies[repeat]} twice (first on line {first + firstDataLine})");
         }
-
-        Array.Sort(keys, order);
-        for (int i = 1; i < keys.Length; i++)
-        {
-            if (keys[i] == keys[i - 1])
-            {
-                int first = Math.Min(order[i], order[i - 1]);
-                int second = Math.Max(order[i], order[i - 1]);
-                Rating r = ratings[second];
-                throw new DataFormatException(
-                    DataErrorCodes.DuplicatePair, path, second + firstDataLine,
-                    $"user {r.UserId} rated movie {r.MovieId} twice (first on line {first + firstDataLine})");
-            }
-        }
-    }
-
-    private static int ParseId(ReadOnlySpan<byte> text, string what, string path, int line)
-    {
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int id) || id <= 0)
-        {
-            throw new DataFormatException(DataErrorCodes.BadId, path, line, $"{what} '{TextLines.Decode(text)}' is not a positive integer");
-        }
-
-        return id;
     }
 
     private static int ParseId(string text, string what, string path, int line) =>
-        ParseId(System.Text.Encoding.UTF8.GetBytes(text), what, path, line);
+        RatingText.ParseId(System.Text.Encoding.UTF8.GetBytes(text), what, path, line);
 
     /// <summary>Reads the movies of <paramref name="layout"/>, decoding latin-1 titles where the file is not UTF-8.</summary>
     public static IReadOnlyList<Movie> ReadMovies(MovieLensLayout layout)
@@ -191,7 +127,7 @@ public static class MovieLensReader
 
     private static IEnumerable<(int Line, string Text)> DecodedLines(string path)
     {
-        string text = TextLines.Decode(TextLines.ReadFile(path));
+        string text = TextDecoding.Decode(FileBytes.Read(path));
         string[] lines = text.TrimEnd('\r', '\n').Split('\n');
         for (int i = 0; i < lines.Length; i++)
         {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AutoRec.Contracts;
 
 namespace AutoRec.Data;
@@ -15,6 +16,9 @@ public sealed record SplitOptions(long Seed = SplitOptions.DefaultSeed, double T
 /// <summary>The three parts of a split, each sorted by user, then movie.</summary>
 public sealed record RatingSplit(Rating[] Train, Rating[] Validation, Rating[] Test);
 
+/// <summary>The three parts of a split as columns, each sorted by user, then movie.</summary>
+public sealed record RatingColumnSplit(RatingColumns Train, RatingColumns Validation, RatingColumns Test);
+
 /// <summary>
 /// Splits ratings per user (stratified by user): each user's ratings are shuffled with a generator seeded by the
 /// split seed and the user id, the first share goes to test, the next to validation and the rest to train.
@@ -22,22 +26,63 @@ public sealed record RatingSplit(Rating[] Train, Rating[] Validation, Rating[] T
 /// </summary>
 public static class RatingSplitter
 {
+    // A row's part; 0, what a new array holds, is train.
+    private const byte Validation = 1;
+    private const byte Test = 2;
+
     /// <summary>Splits <paramref name="ratings"/> (any order) as <paramref name="options"/> says.</summary>
     public static RatingSplit Split(ReadOnlySpan<Rating> ratings, SplitOptions options)
     {
+        RatingColumnSplit split = Split(RatingColumns.From(ratings), options);
+        return new RatingSplit(split.Train.ToRatings(), split.Validation.ToRatings(), split.Test.ToRatings());
+    }
+
+    /// <summary>Splits <paramref name="ratings"/> (any order) as <paramref name="options"/> says, the same way as for records.</summary>
+    public static RatingColumnSplit Split(RatingColumns ratings, SplitOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(options.TestFraction);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(options.TestFraction, 1.0);
         ArgumentOutOfRangeException.ThrowIfNegative(options.ValidationFraction);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(options.ValidationFraction, 1.0);
 
-        Rating[] sorted = SortByUserThenMovie(ratings);
-        var part = new byte[sorted.Length]; // 0 train, 1 validation, 2 test
-        int[] shuffle = new int[64];
-        int testCount = 0, validationCount = 0;
-        for (int start = 0; start < sorted.Length;)
+        int[]? order = PairOrder.Sorted(ratings.UserIds, ratings.MovieIds); // null: already sorted
+        byte[] parts = AssignParts(ratings.UserIds, order, options, out int validationCount, out int testCount);
+        var train = new RatingColumns(ratings.Count - validationCount - testCount);
+        var validation = new RatingColumns(validationCount);
+        var test = new RatingColumns(testCount);
+        Gather(ratings, order, parts, [train, validation, test]);
+        return new RatingColumnSplit(train, validation, test);
+    }
+
+    /// <summary>Returns a copy of <paramref name="ratings"/> sorted by user, then movie.</summary>
+    public static Rating[] SortByUserThenMovie(ReadOnlySpan<Rating> ratings)
+    {
+        RatingColumns columns = RatingColumns.From(ratings);
+        int[]? order = PairOrder.Sorted(columns.UserIds, columns.MovieIds);
+        var sorted = new Rating[ratings.Length];
+        for (int i = 0; i < sorted.Length; i++)
         {
+            sorted[i] = ratings[order is null ? i : order[i]];
+        }
+
+        return sorted;
+    }
+
+    /// <summary>The part of each row in sorted order (<paramref name="order"/>, or the rows' own when null).</summary>
+    private static byte[] AssignParts(int[] users, int[]? order, SplitOptions options, out int validationCount, out int testCount)
+    {
+        int count = users.Length;
+        var parts = new byte[count];
+        int[] shuffle = new int[64];
+        testCount = 0;
+        validationCount = 0;
+        for (int start = 0; start < count;)
+        {
+            int user = users[order is null ? start : order[start]];
             int end = start + 1;
-            while (end < sorted.Length && sorted[end].UserId == sorted[start].UserId)
+            while (end < count && users[order is null ? end : order[end]] == user)
             {
                 end++;
             }
@@ -52,7 +97,7 @@ public static class RatingSplitter
             }
 
             // Fisher-Yates on the user's positions; only the first nTest + nValidation draws matter.
-            var random = new SplitMix64(unchecked((ulong)options.Seed * 0x9E3779B97F4A7C15UL ^ (ulong)sorted[start].UserId));
+            var random = new SplitMix64(unchecked((ulong)options.Seed * 0x9E3779B97F4A7C15UL ^ (ulong)user));
             for (int i = 0; i < n; i++)
             {
                 shuffle[i] = i;
@@ -62,7 +107,7 @@ public static class RatingSplitter
             {
                 int j = i + random.NextInt(n - i);
                 (shuffle[i], shuffle[j]) = (shuffle[j], shuffle[i]);
-                part[start + shuffle[i]] = i < nTest ? (byte)2 : (byte)1;
+                parts[start + shuffle[i]] = i < nTest ? Test : Validation;
             }
 
             testCount += nTest;
@@ -70,34 +115,26 @@ public static class RatingSplitter
             start = end;
         }
 
-        var train = new Rating[sorted.Length - testCount - validationCount];
-        var validation = new Rating[validationCount];
-        var test = new Rating[testCount];
-        int t = 0, v = 0, s = 0;
-        for (int i = 0; i < sorted.Length; i++)
-        {
-            switch (part[i])
-            {
-                case 0: train[t++] = sorted[i]; break;
-                case 1: validation[v++] = sorted[i]; break;
-                default: test[s++] = sorted[i]; break;
-            }
-        }
-
-        return new RatingSplit(train, validation, test);
+        return parts;
     }
 
-    /// <summary>Returns a copy of <paramref name="ratings"/> sorted by user, then movie.</summary>
-    public static Rating[] SortByUserThenMovie(ReadOnlySpan<Rating> ratings)
+    /// <summary>Copies each row, in sorted order, to the end of its part; one column per worker.</summary>
+    private static void Gather(RatingColumns source, int[]? order, byte[] parts, RatingColumns[] destinations)
     {
-        var keys = new long[ratings.Length];
-        var sorted = ratings.ToArray();
-        for (int i = 0; i < sorted.Length; i++)
-        {
-            keys[i] = ((long)sorted[i].UserId << 32) | (uint)sorted[i].MovieId;
-        }
+        Parallel.Invoke(
+            () => GatherColumn(source.UserIds, order, parts, destinations.Select(d => d.UserIds).ToArray()),
+            () => GatherColumn(source.MovieIds, order, parts, destinations.Select(d => d.MovieIds).ToArray()),
+            () => GatherColumn(source.Values, order, parts, destinations.Select(d => d.Values).ToArray()),
+            () => GatherColumn(source.Timestamps, order, parts, destinations.Select(d => d.Timestamps).ToArray()));
+    }
 
-        Array.Sort(keys, sorted);
-        return sorted;
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GatherColumn<T>(T[] source, int[]? order, byte[] parts, T[][] destinations)
+    {
+        Span<int> next = stackalloc int[destinations.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            destinations[parts[i]][next[parts[i]]++] = source[order is null ? i : order[i]];
+        }
     }
 }

@@ -16,13 +16,22 @@ public sealed record SplitSummary(
     /// <summary>Describes <paramref name="split"/> made with <paramref name="options"/> as indented JSON.</summary>
     public static string ToJson(SplitOptions options, RatingSplit split)
     {
-        var all = split.Train.Concat(split.Validation).Concat(split.Test).ToArray();
+        ArgumentNullException.ThrowIfNull(split);
+        return ToJson(options, new RatingColumnSplit(RatingColumns.From(split.Train), RatingColumns.From(split.Validation), RatingColumns.From(split.Test)));
+    }
+
+    /// <summary>Describes <paramref name="split"/> made with <paramref name="options"/> as indented JSON.</summary>
+    public static string ToJson(SplitOptions options, RatingColumnSplit split)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(split);
+        RatingColumns[] parts = [split.Train, split.Validation, split.Test];
         var summary = new SplitSummary(
             options.Seed, options.TestFraction, options.ValidationFraction,
             "per-user stratified, SplitMix64 seeded by (seed, user id); every user keeps at least one train rating",
             new SplitCounts(
-                split.Train.Length, split.Validation.Length, split.Test.Length,
-                all.Select(r => r.UserId).Distinct().Count(), all.Select(r => r.MovieId).Distinct().Count()));
+                split.Train.Count, split.Validation.Count, split.Test.Count,
+                DistinctIds.Count(parts.Select(p => p.UserIds)), DistinctIds.Count(parts.Select(p => p.MovieIds))));
         return JsonSerializer.Serialize(summary, Options) + "\n";
     }
 

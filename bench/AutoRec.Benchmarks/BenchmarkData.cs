@@ -3,6 +3,10 @@ namespace AutoRec.Benchmarks;
 /// <summary>Finds the MovieLens copy to measure: AUTOREC_DATASET_DIR, data/raw/ml-1m or ../shared/data/ml-1m.</summary>
 internal static class BenchmarkData
 {
+    /// <summary>The dataset in <see cref="Ml1mDirectory"/>: AUTOREC_DATASET, else ml-1m.</summary>
+    public static string DatasetName() =>
+        Environment.GetEnvironmentVariable("AUTOREC_DATASET") is { Length: > 0 } name ? name : "ml-1m";
+
     public static string Ml1mDirectory()
     {
         if (Environment.GetEnvironmentVariable("AUTOREC_DATASET_DIR") is { Length: > 0 } given)

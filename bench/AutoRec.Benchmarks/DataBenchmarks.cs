@@ -5,8 +5,9 @@ using BenchmarkDotNet.Attributes;
 namespace AutoRec.Benchmarks;
 
 /// <summary>
-/// The data stage's work on ML-1M, as the MSBuild tasks do it: ConvertMovieLens (read and validate the three
-/// .dat files, write three Parquet files) and SplitRatings (read ratings.parquet, split, write three files).
+/// The data stage's work on ML-1M (or the dataset AUTOREC_DATASET names, in AUTOREC_DATASET_DIR), as the MSBuild
+/// tasks do it: ConvertMovieLens (read and validate the raw files, write the Parquet files) and SplitRatings (read
+/// ratings.parquet, split, write three files and split.json).
 /// </summary>
 [MemoryDiagnoser]
 public class DataBenchmarks
@@ -21,34 +22,38 @@ public class DataBenchmarks
         _source = BenchmarkData.Ml1mDirectory();
         _output = Path.Combine(Path.GetTempPath(), "autorec-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_output);
-        _layout = MovieLensLayout.Detect("ml-1m", _source);
+        _layout = MovieLensLayout.Detect(BenchmarkData.DatasetName(), _source);
         Convert();
     }
 
     [GlobalCleanup]
     public void Cleanup() => Directory.Delete(_output, recursive: true);
 
-    [Benchmark(Description = "ConvertMovieLens ml-1m (parse + validate + 3 Parquet files)")]
+    [Benchmark(Description = "ConvertMovieLens (parse + validate + Parquet files)")]
     public void Convert()
     {
-        MovieLensDataset dataset = MovieLensReader.Read(_layout);
+        MovieLensTables dataset = MovieLensReader.ReadTables(_layout);
         using var files = new AtomicFiles();
-        ParquetTables.WriteRatings(files.Stage(Path.Combine(_output, "ratings.parquet")), dataset.Ratings);
+        ParquetTables.WriteRatings(files.Stage(Path.Combine(_output, "ratings.parquet")), dataset.Ratings, dataset.Scale);
         ParquetTables.WriteMovies(files.Stage(Path.Combine(_output, "movies.parquet")), dataset.Movies);
-        ParquetTables.WriteUsers(files.Stage(Path.Combine(_output, "users.parquet")), dataset.Users);
+        if (dataset.Users.Count > 0)
+        {
+            ParquetTables.WriteUsers(files.Stage(Path.Combine(_output, "users.parquet")), dataset.Users);
+        }
+
         files.Commit();
     }
 
-    [Benchmark(Description = "SplitRatings ml-1m (read + split + 3 Parquet files + split.json)")]
+    [Benchmark(Description = "SplitRatings (read + split + 3 Parquet files + split.json)")]
     public void Split()
     {
-        Rating[] ratings = ParquetTables.ReadRatings(Path.Combine(_output, "ratings.parquet"));
+        RatingColumns ratings = ParquetTables.ReadRatingColumns(Path.Combine(_output, "ratings.parquet"), out RatingScale? scale);
         var options = new SplitOptions();
-        RatingSplit split = RatingSplitter.Split(ratings, options);
+        RatingColumnSplit split = RatingSplitter.Split(ratings, options);
         using var files = new AtomicFiles();
-        ParquetTables.WriteRatings(files.Stage(Path.Combine(_output, "train.parquet")), split.Train);
-        ParquetTables.WriteRatings(files.Stage(Path.Combine(_output, "validation.parquet")), split.Validation);
-        ParquetTables.WriteRatings(files.Stage(Path.Combine(_output, "test.parquet")), split.Test);
+        ParquetTables.WriteRatings(files.Stage(Path.Combine(_output, "train.parquet")), split.Train, scale);
+        ParquetTables.WriteRatings(files.Stage(Path.Combine(_output, "validation.parquet")), split.Validation, scale);
+        ParquetTables.WriteRatings(files.Stage(Path.Combine(_output, "test.parquet")), split.Test, scale);
         File.WriteAllText(files.Stage(Path.Combine(_output, "split.json")), SplitSummary.ToJson(options, split));
         files.Commit();
     }

@@ -4,11 +4,24 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
-// autorec-bench data                               BenchmarkDotNet: ConvertMovieLens and SplitRatings on ML-1M
-// autorec-bench inference --model DIR --data DIR   latency percentiles and throughput, ONNX Runtime vs TorchSharp
+// autorec-bench data                                 BenchmarkDotNet: ConvertMovieLens and SplitRatings on ML-1M
+//                                                    (or AUTOREC_DATASET in AUTOREC_DATASET_DIR)
+// autorec-bench data-stage --dataset NAME --dir DIR  convert and split once, cold, timing each step
+// autorec-bench inference --model DIR --data DIR     latency percentiles and throughput, ONNX Runtime vs TorchSharp
+// autorec-bench synth --out DIR [--users N] ...      writes a synthetic ml-20m-shaped dataset (ratings.csv, movies.csv)
+if (args.Length > 0 && args[0] == "synth")
+{
+    return SynthCommand.Run(args[1..], Console.Out);
+}
+
 if (args.Length > 0 && args[0] == "inference")
 {
     return InferenceBench.Run(args[1..], Console.Out);
+}
+
+if (args.Length > 0 && args[0] == "data-stage")
+{
+    return DataStageCommand.Run(args[1..], Console.Out);
 }
 
 if (args.Length > 0 && args[0] == "data")
@@ -20,5 +33,5 @@ if (args.Length > 0 && args[0] == "data")
     return 0;
 }
 
-Console.Error.WriteLine("usage: autorec-bench data | autorec-bench inference --model DIR --data DIR [--calls N]");
+Console.Error.WriteLine("usage: autorec-bench data | autorec-bench inference --model DIR --data DIR [--calls N] | autorec-bench data-stage --dataset NAME --dir DIR [--out DIR] | autorec-bench synth --out DIR [--users N] [--movies N] [--ratings N] [--seed N]");
 return 2;

@@ -36,7 +36,7 @@ public sealed class ConvertMovieLens : Task
         string current = DatasetDir; // what a file-system error is reported against
         try
         {
-            MovieLensDataset dataset = MovieLensReader.Read(MovieLensLayout.Detect(Dataset, DatasetDir));
+            MovieLensTables dataset = MovieLensReader.ReadTables(MovieLensLayout.Detect(Dataset, DatasetDir));
             using var files = new AtomicFiles();
             var written = new List<string>();
             string Target(string name)
@@ -70,7 +70,7 @@ public sealed class ConvertMovieLens : Task
             WrittenFiles = written.Select(f => (ITaskItem)new TaskItem(f)).ToArray();
             Log.LogMessage(
                 MessageImportance.High,
-                $"AutoRec: converted {Dataset}: {dataset.Ratings.Length:N0} ratings, {dataset.Users.Count:N0} users, " +
+                $"AutoRec: converted {Dataset}: {dataset.Ratings.Count:N0} ratings, {dataset.Users.Count:N0} users, " +
                 $"{dataset.Movies.Count:N0} movies in {clock.Elapsed.TotalSeconds:F2} s -> {Path.GetFullPath(OutputDirectory)}");
             return true;
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using AutoRec.Contracts;
 using AutoRec.Data;
 using Microsoft.Build.Framework;
@@ -54,40 +55,57 @@ public sealed class SplitRatings : Task
         try
         {
             var options = new SplitOptions(seed, test, validation);
-            Rating[] ratings = ParquetTables.ReadRatings(RatingsFile, out RatingScale? scale); // the scale goes to the parts, for training
-            RatingSplit split = RatingSplitter.Split(ratings, options);
-            if (test > 0 && split.Test.Length == 0)
+            RatingColumns ratings = ParquetTables.ReadRatingColumns(RatingsFile, out RatingScale? scale); // the scale goes to the parts, for training
+            RatingColumnSplit split = RatingSplitter.Split(ratings, options);
+            if (test > 0 && split.Test.Count == 0)
             {
                 // Caught here, in seconds, rather than as a test RMSE of NaN after training.
                 Log.LogCodedError(
                     "AR1102", null,
-                    $"SplitTestFraction '{TestFraction}' holds out no rating of the {ratings.Length:N0}: the validate stage would have nothing to score; use a larger fraction");
+                    $"SplitTestFraction '{TestFraction}' holds out no rating of the {ratings.Count:N0}: the validate stage would have nothing to score; use a larger fraction");
                 return false;
             }
 
-
             using var files = new AtomicFiles();
             var written = new List<string>();
+            var finalPaths = new Dictionary<string, string>(); // staged -> final, to name a file that failed
             string Target(string name)
             {
                 string path = Path.GetFullPath(Path.Combine(OutputDirectory, name));
                 current = path;
                 written.Add(path);
-                return files.Stage(path);
+                string staged = files.Stage(path);
+                finalPaths[staged] = path;
+                return staged;
             }
 
-            ParquetTables.WriteRatings(Target("train.parquet"), split.Train, scale);
-            ParquetTables.WriteRatings(Target("validation.parquet"), split.Validation, scale);
-            ParquetTables.WriteRatings(Target("test.parquet"), split.Test, scale);
-            File.WriteAllText(Target("split.json"), SplitSummary.ToJson(options, split));
+            // Parquet.Net encodes and compresses a file on one thread: train on one, the rest beside it.
+            string trainFile = Target("train.parquet");
+            string validationFile = Target("validation.parquet");
+            string testFile = Target("test.parquet");
+            string summaryFile = Target("split.json");
+            if (WriteInParallel(
+                [
+                    [(trainFile, () => ParquetTables.WriteRatings(trainFile, split.Train, scale))],
+                    [
+                        (validationFile, () => ParquetTables.WriteRatings(validationFile, split.Validation, scale)),
+                        (testFile, () => ParquetTables.WriteRatings(testFile, split.Test, scale)),
+                        (summaryFile, () => File.WriteAllText(summaryFile, SplitSummary.ToJson(options, split))),
+                    ],
+                ]) is { } failure)
+            {
+                current = finalPaths[failure.Staged];
+                ExceptionDispatchInfo.Capture(failure.Error).Throw();
+            }
+
             current = Path.GetFullPath(OutputDirectory); // the commit renames several files there
             files.Commit();
 
             WrittenFiles = written.Select(f => (ITaskItem)new TaskItem(f)).ToArray();
             Log.LogMessage(
                 MessageImportance.High,
-                $"AutoRec: split {ratings.Length:N0} ratings (seed {seed}): train {split.Train.Length:N0}, " +
-                $"validation {split.Validation.Length:N0}, test {split.Test.Length:N0} in {clock.Elapsed.TotalSeconds:F2} s");
+                $"AutoRec: split {ratings.Count:N0} ratings (seed {seed}): train {split.Train.Count:N0}, " +
+                $"validation {split.Validation.Count:N0}, test {split.Test.Count:N0} in {clock.Elapsed.TotalSeconds:F2} s");
             return true;
         }
         catch (DataFormatException e)
@@ -101,6 +119,29 @@ public sealed class SplitRatings : Task
             Log.LogFileSystemError(current, e);
             return false;
         }
+    }
+
+    /// <summary>Runs each lane's writes in order on its own thread; returns the first failure (in lane order) and the file it was writing, if any.</summary>
+    private static (string Staged, Exception Error)? WriteInParallel(IReadOnlyList<IReadOnlyList<(string Staged, Action Write)>> lanes)
+    {
+        var failures = new (string Staged, Exception Error)?[lanes.Count];
+        Parallel.For(0, lanes.Count, lane =>
+        {
+            foreach ((string file, Action write) in lanes[lane])
+            {
+                try
+                {
+                    write();
+                }
+                catch (Exception e) when (e is DataFormatException || TaskLogging.IsFileSystemError(e))
+                {
+                    failures[lane] = (file, e);
+                    return;
+                }
+            }
+        });
+
+        return failures.FirstOrDefault(f => f is not null);
     }
 
     private bool TryFraction(string text, string property, out double value)
