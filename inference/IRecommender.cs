@@ -8,8 +8,10 @@ namespace AutoRec.Inference;
 /// </summary>
 /// <remarks>
 /// Top-N lists leave out the movies the user rated, come best first, break ties by ascending movie id, and carry
-/// titles when the recommender was given a <see cref="MovieCatalog"/>. An id the recommender does not know is an
-/// <see cref="ArgumentException"/> naming it: check first with <see cref="ContainsUser"/> and <see cref="ContainsMovie"/>.
+/// titles when the recommender was given a <see cref="MovieCatalog"/>; a <see cref="RecommendationQuery"/> adds
+/// paging (offset), exclusions and a filter. An id the recommender does not know is an <see cref="ArgumentException"/>
+/// naming it (every one of them, where a call takes several): check first with <see cref="ContainsUser"/> and
+/// <see cref="ContainsMovie"/>.
 /// </remarks>
 public interface IRecommender
 {
@@ -28,7 +30,11 @@ public interface IRecommender
     /// </summary>
     IReadOnlyList<int> MovieIds { get; }
 
-    /// <summary>Whether <see cref="Recommend(IReadOnlyDictionary{int, float}, int, ReadOnlySpan{float})"/> works: true for user-based models.</summary>
+    /// <summary>
+    /// Whether users given by their ratings can be served (<see cref="Recommend(IReadOnlyDictionary{int, float}, RecommendationQuery, ReadOnlySpan{float})"/>,
+    /// <see cref="Predict(IReadOnlyDictionary{int, float}, IEnumerable{int}, ReadOnlySpan{float})"/>): true for user-based models,
+    /// and for item-based ones with a linear (identity) output layer, which fold the user in.
+    /// </summary>
     bool CanRecommendForRatings { get; }
 
     /// <summary>Whether <paramref name="userId"/> is in <see cref="UserIds"/>.</summary>
@@ -45,12 +51,30 @@ public interface IRecommender
     /// <exception cref="ArgumentException">The user is unknown.</exception>
     float[] PredictUser(int userId);
 
+    /// <summary>
+    /// The predicted ratings of <paramref name="movieIds"/> (in order) by a user given by their ratings (any user,
+    /// seen or not): a user-based model runs the ratings through the network, an item-based one folds the user in.
+    /// </summary>
+    /// <param name="ratings">The user's ratings by movie id; 0 means unknown, any other value must be on the model's scale.</param>
+    /// <param name="movieIds">Movies in <see cref="MovieIds"/>.</param>
+    /// <param name="side">The user's side features when a user-based model takes them (item-based models take none here).</param>
+    /// <exception cref="NotSupportedException"><see cref="CanRecommendForRatings"/> is false.</exception>
+    /// <exception cref="ArgumentException">A movie is unknown (all named), a rating is invalid, or the side features do not fit.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A rating is off the scale.</exception>
+    float[] Predict(IReadOnlyDictionary<int, float> ratings, IEnumerable<int> movieIds, ReadOnlySpan<float> side = default);
+
     /// <summary>The <paramref name="count"/> best movies for a known user, leaving out those they rated in the training ratings.</summary>
     /// <param name="userId">A user in <see cref="UserIds"/>.</param>
     /// <param name="count">How many to return at most (0 or more).</param>
     /// <exception cref="ArgumentException">The user is unknown.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
-    IReadOnlyList<Recommendation> Recommend(int userId, int count);
+    IReadOnlyList<Recommendation> Recommend(int userId, int count) => Recommend(userId, RecommendationQuery.Top(count));
+
+    /// <summary>The movies <paramref name="query"/> asks for, for a known user, leaving out those they rated in the training ratings.</summary>
+    /// <param name="userId">A user in <see cref="UserIds"/>.</param>
+    /// <param name="query">Count, offset, exclusions, filter.</param>
+    /// <exception cref="ArgumentException">The user, or an excluded movie, is unknown.</exception>
+    IReadOnlyList<Recommendation> Recommend(int userId, RecommendationQuery query);
 
     /// <summary>
     /// The <paramref name="count"/> best movies for a user given by their ratings (any user, seen or not),
@@ -58,9 +82,41 @@ public interface IRecommender
     /// </summary>
     /// <param name="ratings">The user's ratings by movie id; 0 means unknown, any other value must be on the model's scale.</param>
     /// <param name="count">How many to return at most (0 or more).</param>
-    /// <param name="side">The user's side features when the model takes them.</param>
-    /// <exception cref="NotSupportedException">The model is item-based (<see cref="CanRecommendForRatings"/> is false).</exception>
+    /// <param name="side">The user's side features when a user-based model takes them.</param>
+    /// <exception cref="NotSupportedException"><see cref="CanRecommendForRatings"/> is false.</exception>
     /// <exception cref="ArgumentException">A movie is not in the model, a rating is invalid, or the side features do not fit.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative, or a rating is off the scale.</exception>
-    IReadOnlyList<Recommendation> Recommend(IReadOnlyDictionary<int, float> ratings, int count, ReadOnlySpan<float> side = default);
+    IReadOnlyList<Recommendation> Recommend(IReadOnlyDictionary<int, float> ratings, int count, ReadOnlySpan<float> side = default) =>
+        Recommend(ratings, RecommendationQuery.Top(count), side);
+
+    /// <summary>
+    /// The movies <paramref name="query"/> asks for, for a user given by their ratings, leaving out the movies they
+    /// rated. An item-based model folds the user in: it fits their decoder row and bias to the codes of the movies
+    /// they rated (ridge regression with the model's L2), then scores every movie; with no rating at all it scores
+    /// as the average trained user.
+    /// </summary>
+    /// <param name="ratings">The user's ratings by movie id; 0 means unknown, any other value must be on the model's scale.</param>
+    /// <param name="query">Count, offset, exclusions, filter.</param>
+    /// <param name="side">The user's side features when a user-based model takes them (item-based models take none here).</param>
+    /// <exception cref="NotSupportedException"><see cref="CanRecommendForRatings"/> is false.</exception>
+    /// <exception cref="ArgumentException">A movie is unknown (all named), a rating is invalid, or the side features do not fit.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A rating is off the scale.</exception>
+    IReadOnlyList<Recommendation> Recommend(IReadOnlyDictionary<int, float> ratings, RecommendationQuery query, ReadOnlySpan<float> side = default);
+
+    /// <summary>The <paramref name="count"/> movies most similar to <paramref name="movieId"/> (see <see cref="SimilarMovies(int, RecommendationQuery)"/>).</summary>
+    /// <exception cref="ArgumentException">The movie is unknown.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    IReadOnlyList<SimilarMovie> SimilarMovies(int movieId, int count) => SimilarMovies(movieId, RecommendationQuery.Top(count));
+
+    /// <summary>
+    /// The movies most similar to <paramref name="movieId"/> by the cosine of their vectors centred on the mean
+    /// vector, most similar first, leaving the movie itself out: an item-based model's movie codes (the last hidden
+    /// layer's output for the movie's training ratings), a user-based model's output-layer rows (the weights that
+    /// turn a user's code into the movie's prediction). Both are the movie's factor in the space the model's users
+    /// live in; their common part is left out, as it never changes which movie a user prefers.
+    /// </summary>
+    /// <param name="movieId">A movie in <see cref="MovieIds"/>.</param>
+    /// <param name="query">Count, offset, exclusions, filter.</param>
+    /// <exception cref="ArgumentException">The movie, or an excluded one, is unknown.</exception>
+    IReadOnlyList<SimilarMovie> SimilarMovies(int movieId, RecommendationQuery query);
 }

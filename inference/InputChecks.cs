@@ -31,7 +31,14 @@ internal sealed class InputChecks
 
     /// <summary>Whether <paramref name="value"/>, the rating of input id <paramref name="id"/>, is known (false for 0).</summary>
     /// <exception cref="ArgumentException">It is not a finite number (<see cref="ArgumentOutOfRangeException"/>: it lies off the scale).</exception>
-    public bool IsKnown(int id, float value, string parameter)
+    public bool IsKnown(int id, float value, string parameter) => IsKnown(_columns.ColumnEntity, id, value, parameter);
+
+    /// <summary>
+    /// Whether <paramref name="value"/>, the rating of <paramref name="entity"/> <paramref name="id"/> (e.g. a movie
+    /// of a user folded into an item-based model), is known (false for 0).
+    /// </summary>
+    /// <exception cref="ArgumentException">It is not a finite number (<see cref="ArgumentOutOfRangeException"/>: it lies off the scale).</exception>
+    public bool IsKnown(string entity, int id, float value, string parameter)
     {
         if (value == RecommenderModel.UnknownRating)
         {
@@ -40,17 +47,23 @@ internal sealed class InputChecks
 
         if (!float.IsFinite(value))
         {
-            throw new ArgumentException($"the rating of {_columns.ColumnEntity} {id} is {value}: ratings must be finite numbers", parameter);
+            throw new ArgumentException($"the rating of {entity} {id} is {value}: ratings must be finite numbers", parameter);
         }
 
         if (value < _min || value > _max)
         {
             throw new ArgumentOutOfRangeException(
-                parameter, value, $"the rating of {_columns.ColumnEntity} {id} is {value}, off the model's scale {_min}..{_max} (0 means unknown)");
+                parameter, value, $"the rating of {entity} {id} is {value}, off the model's scale {_min}..{_max} (0 means unknown)");
         }
 
         return true;
     }
+
+    /// <summary>The lowest rating; predictions are clipped to it.</summary>
+    public float Min => _min;
+
+    /// <summary>The highest rating.</summary>
+    public float Max => _max;
 
     /// <summary>Writes a row's ratings by input id into a dense row that is all unknown, checking ids and values.</summary>
     public void WriteRow(IReadOnlyDictionary<int, float> ratings, Span<float> destination, string parameter)

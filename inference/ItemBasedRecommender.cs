@@ -1,29 +1,62 @@
+using System.Buffers;
 using AutoRec.Contracts;
 
 namespace AutoRec.Inference;
 
 /// <summary>
-/// Recommends with an item-based model. Its network reads one movie's ratings by all users, so a user's
-/// predictions need every movie's row: they are computed once from the training ratings (one pass over the
-/// movies) and kept as a users x movies matrix; answering a user is then a lookup. Immutable and thread-safe.
+/// Recommends with an item-based model served as the factorisation it is: the encoder turns each movie's training
+/// column into a code c_m (the last hidden layer's output, computed once), the output layer holds one row w_u and
+/// bias b_u per user, and a prediction is outputActivation(w_u·c_m + b_u) clipped to the scale, exactly what the
+/// network computes. Memory is O((users + movies) x hidden), not users x movies. A new user is folded in
+/// (<see cref="RidgeFoldIn"/>) when the output layer is linear. Immutable; thread-safe; per-call buffers are pooled.
 /// </summary>
 internal sealed class ItemBasedRecommender : IRecommender
 {
-    private readonly float[] _matrix; // users x movies, row-major: a user's predictions are contiguous
+    private const string MovieHint = ": an item-based model scores only the movies of the training ratings it was given";
+
+    private readonly MovieVectors _codes;
+    private readonly float[] _userRows; // users x code width: the output layer's weight, one row per user
+    private readonly float[] _userBias;
+    private readonly float[] _meanUserRow; // the fold-in of a user without ratings: the average trained user
+    private readonly float _meanUserBias;
+    private readonly Activation _outputActivation;
     private readonly Dictionary<int, int> _userIndex;
-    private readonly Dictionary<int, int> _movieIndex;
-    private readonly HashSet<int>[] _ratedByUser; // movie indices each user rated in the training ratings
+    private readonly MovieIndex _movies;
+    private readonly RatedMovies _rated;
+    private readonly FoldInPrior _prior;
+    private readonly float[]? _foldInWeights; // per movie, for masked-mse models
+    private readonly InputChecks _checks;
     private readonly MovieCatalog? _catalog;
 
-    private ItemBasedRecommender(int[] userIds, int[] movieIds, float[] matrix, HashSet<int>[] ratedByUser, MovieCatalog? catalog)
+    private ItemBasedRecommender(
+        MovieVectors codes, DenseLayerWeights output, int[] userIds, MovieIndex movies, RatedMovies rated, FoldInPrior prior, float[]? foldInWeights,
+        InputChecks checks, MovieCatalog? catalog)
     {
-        UserIds = Array.AsReadOnly(userIds);
-        MovieIds = Array.AsReadOnly(movieIds);
-        _matrix = matrix;
-        _ratedByUser = ratedByUser;
+        _codes = codes;
+        _userRows = output.Weight;
+        _userBias = output.Bias;
+        _outputActivation = output.Activation;
+        _movies = movies;
+        _rated = rated;
+        _prior = prior;
+        _foldInWeights = foldInWeights;
+        _checks = checks;
         _catalog = catalog;
-        _userIndex = IndexOf(userIds);
-        _movieIndex = IndexOf(movieIds);
+        UserIds = Array.AsReadOnly(userIds);
+        _userIndex = new Dictionary<int, int>(userIds.Length);
+        for (int u = 0; u < userIds.Length; u++)
+        {
+            _userIndex[userIds[u]] = u;
+        }
+
+        _meanUserRow = new float[codes.Width];
+        float share = 1f / Math.Max(userIds.Length, 1);
+        for (int u = 0; u < userIds.Length; u++)
+        {
+            Simd.MultiplyAdd(UserRow(u), share, _meanUserRow);
+        }
+
+        _meanUserBias = _userBias.Sum() * share;
     }
 
     /// <inheritdoc />
@@ -33,104 +66,275 @@ internal sealed class ItemBasedRecommender : IRecommender
     public IReadOnlyList<int> UserIds { get; }
 
     /// <inheritdoc />
-    public IReadOnlyList<int> MovieIds { get; }
+    public IReadOnlyList<int> MovieIds => _movies.Ids;
 
     /// <inheritdoc />
-    public bool CanRecommendForRatings => false;
+    public bool CanRecommendForRatings => _outputActivation == Activation.Identity;
 
-    /// <summary>Computes the predictions of every (user, movie of <paramref name="trainingRatings"/>).</summary>
+    /// <summary>The fold-in's ridge λ and weighting, derived from the training config.</summary>
+    internal FoldInPrior Prior => _prior;
+
+    /// <summary>Bytes held by the factors and the rated-movie lists (the dictionaries and catalog not counted).</summary>
+    internal long FactorBytes => _codes.Bytes + ((_userRows.LongLength + _userBias.LongLength + _meanUserRow.LongLength) * sizeof(float)) + _rated.Bytes;
+
+    /// <summary>Computes the movies' codes from <paramref name="trainingRatings"/> and keeps the output layer's rows.</summary>
     public static ItemBasedRecommender Create(
-        RecommenderModel model, IEnumerable<Rating> trainingRatings, MovieCatalog? catalog, IReadOnlyDictionary<int, float[]>? sideFeatures)
+        RecommenderModel model,
+        IEnumerable<Rating> trainingRatings,
+        MovieCatalog? catalog,
+        IReadOnlyDictionary<int, float[]>? sideFeatures,
+        MovieCodeEncoder.Method method = MovieCodeEncoder.Method.Auto,
+        FoldInPrior? prior = null)
     {
         Rating[] all = trainingRatings as Rating[] ?? trainingRatings.ToArray();
         SparseRows rows = SparseRows.Build(model, all, nameof(trainingRatings));
         int[] movieIds = rows.RowIds.Order().ToArray();
-        int users = model.OutputWidth;
-        var matrix = new float[(long)users * movieIds.Length];
-        var batch = new MovieRows(model.Checks, rows, movieIds, sideFeatures, matrix, users);
-        model.Session.Run(movieIds.Length, ref batch);
-
-        Dictionary<int, int> movieIndex = IndexOf(movieIds);
-        var rated = new HashSet<int>[users];
-        for (int u = 0; u < users; u++)
+        if (sideFeatures is not null)
         {
-            rated[u] = [];
+            foreach (int movieId in movieIds)
+            {
+                model.Checks.SideOf(sideFeatures, movieId, nameof(sideFeatures));
+            }
         }
 
+        ModelMetadata metadata = model.Metadata;
+        NetworkGraph network = NetworkGraph.Read(model.Bytes.Read(), metadata, model.Source);
+        float[] codes = MovieCodeEncoder.Encode(model, network, rows, movieIds, sideFeatures, method);
+
+        var movies = new MovieIndex(movieIds, MovieHint);
+        var pairs = new List<(int User, int Movie)>(all.Length);
         foreach (Rating r in all)
         {
             if (r.Value != RecommenderModel.UnknownRating && model.TryGetOutputIndex(r.UserId, out int user))
             {
-                rated[user].Add(movieIndex[r.MovieId]);
+                pairs.Add((user, movies.IndexOf(r.MovieId, nameof(trainingRatings))));
             }
         }
 
-        return new ItemBasedRecommender([.. model.OutputIds], movieIds, matrix, rated, catalog);
+        prior ??= FoldInPrior.From(metadata.ConfigJson, movieIds.Length, model.Source);
+        float[]? weights = prior.WeightsByMovieCount
+            ? movieIds.Select(id => 1f / (rows.Of(id).Count + 1)).ToArray()
+            : null;
+        return new ItemBasedRecommender(
+            new MovieVectors(codes, movieIds.Length, network.CodeWidth), network.Output, [.. model.OutputIds], movies,
+            RatedMovies.Build(model.OutputWidth, pairs), prior, weights, model.Checks, catalog);
     }
 
     /// <inheritdoc />
     public bool ContainsUser(int userId) => _userIndex.ContainsKey(userId);
 
     /// <inheritdoc />
-    public bool ContainsMovie(int movieId) => _movieIndex.ContainsKey(movieId);
+    public bool ContainsMovie(int movieId) => _movies.Contains(movieId);
 
     /// <inheritdoc />
     public float Predict(int userId, int movieId)
     {
-        ReadOnlySpan<float> row = Row(userId);
-        return _movieIndex.TryGetValue(movieId, out int movie)
-            ? row[movie]
-            : throw new ArgumentException(
-                $"movie {movieId} has no training ratings: an item-based model predicts only the {MovieIds.Count} movies of the ratings it was given", nameof(movieId));
+        int user = UserIndexOf(userId);
+        int movie = _movies.IndexOf(movieId, nameof(movieId));
+        return Finish(Simd.Dot(_codes.Row(movie), UserRow(user)) + _userBias[user]);
     }
 
     /// <inheritdoc />
-    public float[] PredictUser(int userId) => Row(userId).ToArray();
-
-    /// <inheritdoc />
-    public IReadOnlyList<Recommendation> Recommend(int userId, int count)
+    public float[] PredictUser(int userId)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        ReadOnlySpan<float> scores = Row(userId);
-        HashSet<int> rated = _ratedByUser[_userIndex[userId]];
-        return TopN.Select(MovieIds, scores, rated.Contains, count, _catalog);
+        int user = UserIndexOf(userId);
+        var scores = new float[_movies.Count];
+        Score(UserRow(user), _userBias[user], scores);
+        return scores;
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<Recommendation> Recommend(IReadOnlyDictionary<int, float> ratings, int count, ReadOnlySpan<float> side = default) =>
-        throw new NotSupportedException(
-            "an item-based model's input is one movie's ratings by all users, not one user's ratings: it recommends only to the users " +
-            "it was trained with, by id (Recommend(userId, count)); use a user-based model for new users");
-
-    private ReadOnlySpan<float> Row(int userId)
+    public float[] Predict(IReadOnlyDictionary<int, float> ratings, IEnumerable<int> movieIds, ReadOnlySpan<float> side = default)
     {
-        if (!_userIndex.TryGetValue(userId, out int user))
+        ArgumentNullException.ThrowIfNull(ratings);
+        ArgumentNullException.ThrowIfNull(movieIds);
+        int[] indices = _movies.IndicesOf(movieIds, nameof(movieIds));
+        using FoldedUser user = FoldIn(ratings, side);
+        var predictions = new float[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
         {
-            throw new ArgumentException(
-                $"user {userId} is not in the model: an item-based model only predicts the {UserIds.Count} users it was trained with",
-                nameof(userId));
+            predictions[i] = Finish(Simd.Dot(_codes.Row(indices[i]), user.Row) + user.Bias);
         }
 
-        return _matrix.AsSpan(checked(user * MovieIds.Count), MovieIds.Count);
+        return predictions;
     }
 
-    private static Dictionary<int, int> IndexOf(int[] ids) => ids.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i);
-
-    /// <summary>Each movie's row from the training ratings; its predictions go to the movie's column of the matrix.</summary>
-    private readonly struct MovieRows(
-        InputChecks checks, SparseRows rows, int[] movieIds, IReadOnlyDictionary<int, float[]>? sideFeatures, float[] matrix, int users) : IRowBatch
+    /// <inheritdoc />
+    public IReadOnlyList<Recommendation> Recommend(int userId, RecommendationQuery query)
     {
-        public void WriteRatings(int row, Span<float> destination) => rows.Write(movieIds[row], destination);
+        ArgumentNullException.ThrowIfNull(query);
+        int user = UserIndexOf(userId);
+        using var mask = new MovieMask(_movies.Count);
+        mask.SetAll(_rated.Of(user));
+        _movies.Exclude(query, mask, nameof(query));
+        return Top(UserRow(user), _userBias[user], mask, query);
+    }
 
-        public void WriteSide(int row, Span<float> destination) =>
-            checks.SideOf(sideFeatures!, movieIds[row], nameof(sideFeatures)).CopyTo(destination);
+    /// <inheritdoc />
+    public IReadOnlyList<Recommendation> Recommend(IReadOnlyDictionary<int, float> ratings, RecommendationQuery query, ReadOnlySpan<float> side = default)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        ArgumentNullException.ThrowIfNull(query);
+        using FoldedUser user = FoldIn(ratings, side);
+        using var mask = new MovieMask(_movies.Count);
+        mask.SetAll(user.Rated);
+        _movies.Exclude(query, mask, nameof(query));
+        return Top(user.Row, user.Bias, mask, query);
+    }
 
-        public void ReadPredictions(int row, ReadOnlySpan<float> predictions)
+    /// <inheritdoc />
+    public IReadOnlyList<SimilarMovie> SimilarMovies(int movieId, RecommendationQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        int movie = _movies.IndexOf(movieId, nameof(movieId));
+        using var mask = new MovieMask(_movies.Count);
+        mask.Set(movie);
+        _movies.Exclude(query, mask, nameof(query));
+        float[] buffer = ArrayPool<float>.Shared.Rent(_movies.Count);
+        try
         {
-            for (int u = 0; u < users; u++)
+            Span<float> similarities = buffer.AsSpan(0, _movies.Count);
+            _codes.Cosines(movie, similarities);
+            int[] best = TopN.Select(_movies.Ids, similarities, mask.Bits, query.Filter, query.Offset, query.Count);
+            return _movies.Similar(best, similarities, _catalog);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    private Recommendation[] Top(ReadOnlySpan<float> row, float bias, MovieMask mask, RecommendationQuery query)
+    {
+        float[] buffer = ArrayPool<float>.Shared.Rent(_movies.Count);
+        try
+        {
+            Span<float> scores = buffer.AsSpan(0, _movies.Count);
+            Score(row, bias, scores);
+            int[] best = TopN.Select(_movies.Ids, scores, mask.Bits, query.Filter, query.Offset, query.Count);
+            return _movies.Recommendations(best, scores, _catalog);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Every movie's prediction for the user with decoder row <paramref name="row"/> and bias <paramref name="bias"/>.</summary>
+    private void Score(ReadOnlySpan<float> row, float bias, Span<float> scores)
+    {
+        _codes.Scores(row, bias, scores);
+        if (_outputActivation != Activation.Identity)
+        {
+            ActivationMath.Apply(_outputActivation, scores);
+        }
+
+        // Clip as the graph does, after the activation.
+        Simd.Clamp(scores, _checks.Min, _checks.Max);
+    }
+
+    private float Finish(float linear) => Math.Clamp(ActivationMath.Apply(_outputActivation, linear), _checks.Min, _checks.Max);
+
+    private ReadOnlySpan<float> UserRow(int user) => _userRows.AsSpan(user * _codes.Width, _codes.Width);
+
+    private int UserIndexOf(int userId) =>
+        _userIndex.TryGetValue(userId, out int user)
+            ? user
+            : throw new ArgumentException(
+                $"user {userId} is not in the model: an item-based model knows the {UserIds.Count} users it was trained with" +
+                (CanRecommendForRatings ? "; recommend for a new user by their ratings with Recommend(ratings, ...)" : ""),
+                nameof(userId));
+
+    /// <summary>Fits a new user's decoder row and bias to the codes of the movies they rated.</summary>
+    private FoldedUser FoldIn(IReadOnlyDictionary<int, float> ratings, ReadOnlySpan<float> side)
+    {
+        if (!CanRecommendForRatings)
+        {
+            throw new NotSupportedException(
+                $"this item-based model's output activation is {_outputActivation.Name()}: folding in a new user needs a linear (identity) " +
+                "output layer; it recommends only to the users it was trained with, by id (Recommend(userId, ...))");
+        }
+
+        if (!side.IsEmpty)
+        {
+            throw new ArgumentException("an item-based model's side features describe movies: a user given by ratings takes none", nameof(side));
+        }
+
+        _movies.CheckAll(ratings.Keys, nameof(ratings)); // ids first, as everywhere: an unknown id is refused even with a rating of 0
+        var user = new FoldedUser(ratings.Count, _codes.Width);
+        try
+        {
+            int n = 0;
+            foreach ((int movieId, float value) in ratings)
             {
-                matrix[((long)u * movieIds.Length) + row] = predictions[u];
+                if (_checks.IsKnown("movie", movieId, value, nameof(ratings)))
+                {
+                    int movie = _movies.IndexOf(movieId, nameof(ratings));
+                    user.Movies[n] = movie;
+                    user.Values[n] = value;
+                    user.Weights[n] = _foldInWeights?[movie] ?? 1f;
+                    n++;
+                }
             }
+
+            user.Count = n;
+            if (n == 0)
+            {
+                // Nothing to fit: the average trained user (the unregularised bias has no data to pin it).
+                _meanUserRow.CopyTo(user.Row);
+                user.Bias = _meanUserBias;
+            }
+            else
+            {
+                user.Bias = RidgeFoldIn.Solve(
+                    _codes, user.Movies.AsSpan(0, n), user.Values.AsSpan(0, n), _foldInWeights is null ? default : user.Weights.AsSpan(0, n), _prior.Lambda, user.Row);
+            }
+
+            return user;
+        }
+        catch
+        {
+            user.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A folded-in user: their decoder row and bias, and the movies they rated; pooled buffers, returned on dispose.</summary>
+    private sealed class FoldedUser : IDisposable
+    {
+        private readonly float[] _row;
+        private readonly int _width;
+
+        public FoldedUser(int ratings, int width)
+        {
+            int length = Math.Max(ratings, 1);
+            Movies = ArrayPool<int>.Shared.Rent(length);
+            Values = ArrayPool<float>.Shared.Rent(length);
+            Weights = ArrayPool<float>.Shared.Rent(length);
+            _row = ArrayPool<float>.Shared.Rent(width);
+            _width = width;
+        }
+
+        public int[] Movies { get; }
+
+        public float[] Values { get; }
+
+        public float[] Weights { get; }
+
+        public int Count { get; set; }
+
+        public float Bias { get; set; }
+
+        public Span<float> Row => _row.AsSpan(0, _width);
+
+        public ReadOnlySpan<int> Rated => Movies.AsSpan(0, Count);
+
+        public void Dispose()
+        {
+            ArrayPool<int>.Shared.Return(Movies);
+            ArrayPool<float>.Shared.Return(Values);
+            ArrayPool<float>.Shared.Return(Weights);
+            ArrayPool<float>.Shared.Return(_row);
         }
     }
 }

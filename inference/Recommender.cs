@@ -7,15 +7,17 @@ public static class Recommender
 {
     /// <summary>
     /// A recommender for <paramref name="model"/>'s users. A user-based model runs a user's training ratings through
-    /// the network on each call; an item-based model's network reads one movie's ratings by all users, so its
-    /// predictions for every (user, movie) are computed here once, one pass over the movies of
-    /// <paramref name="trainingRatings"/>, and kept (users x movies floats; ml-1m: about 90 MB).
+    /// the network on each call. An item-based model is served as factors: each movie's code (the last hidden layer's
+    /// output for its column of <paramref name="trainingRatings"/>) is computed here once, and the output layer's
+    /// weights are read from the model file, one row per user; a prediction is that row times the movie's code plus
+    /// the user's bias, through the output activation, clipped (O((users + movies) x hidden) floats; ml-1m: about 20 MB).
     /// </summary>
-    /// <param name="model">The model; it must outlive the recommender (user-based recommenders call it).</param>
+    /// <param name="model">The model; it must outlive the recommender (user-based recommenders call it). An item-based model's file (or stream bytes) is read again here for its layers.</param>
     /// <param name="trainingRatings">The ratings the model was trained on (AutoRec.Data's <c>ParquetTables.ReadRatings("train.parquet")</c>): they say what each user rated and are the network's input. Ratings of 0 are unknown and left out.</param>
     /// <param name="catalog">Titles for recommendations, when wanted.</param>
     /// <param name="sideFeatures">Side features by row id (user id for user-based models, movie id for item-based ones), exactly when the model takes them: every user (user-based) or movie (item-based) of the training ratings needs its own.</param>
     /// <exception cref="ArgumentException">A training rating's id is not in the model or its value is invalid, or side features are missing or do not fit.</exception>
+    /// <exception cref="ModelFormatException">An item-based model's file changed since it was opened, or its graph does not hold the named dense layers.</exception>
     /// <exception cref="ObjectDisposedException">The model is disposed.</exception>
     public static IRecommender Create(
         RecommenderModel model, IEnumerable<Rating> trainingRatings, MovieCatalog? catalog = null, IReadOnlyDictionary<int, float[]>? sideFeatures = null)

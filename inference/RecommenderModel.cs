@@ -34,9 +34,10 @@ public sealed class RecommenderModel : IDisposable
 
     private readonly ModelSession _session;
 
-    private RecommenderModel(ModelSession session, RecommenderOptions options, string source)
+    private RecommenderModel(ModelSession session, RecommenderOptions options, string source, ModelBytes bytes)
     {
         _session = session;
+        Bytes = bytes;
         Options = options;
         Source = source;
         Columns = new ColumnIndex(session.Metadata);
@@ -86,6 +87,9 @@ public sealed class RecommenderModel : IDisposable
 
     internal InputChecks Checks { get; }
 
+    /// <summary>The bytes the model was opened from, for reading its layers (<see cref="NetworkGraph"/>).</summary>
+    internal ModelBytes Bytes { get; }
+
     internal ModelSession Session
     {
         get
@@ -106,10 +110,21 @@ public sealed class RecommenderModel : IDisposable
             throw new ModelFormatException(ModelErrorCodes.MissingFile, path, "model file not found");
         }
 
-        return Load(path, options, sessionOptions => new InferenceSession(path, sessionOptions));
+        // Read once: ONNX Runtime loads these bytes, and their digest later proves that a re-read gives the same layers.
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelFormatException(ModelErrorCodes.NotLoadable, path, $"cannot be read: {e.Message}", e);
+        }
+
+        return Load(path, options, ModelBytes.OfFile(path, bytes), sessionOptions => new InferenceSession(bytes, sessionOptions));
     }
 
-    /// <summary>Opens a model read from <paramref name="stream"/> (read to its end, not closed).</summary>
+    /// <summary>Opens a model read from <paramref name="stream"/> (read to its end, not closed). The bytes are kept: an item-based recommender reads its layers from them.</summary>
     /// <param name="stream">The ONNX bytes.</param>
     /// <param name="options">How to run it.</param>
     /// <param name="name">What errors and <see cref="Source"/> call the model.</param>
@@ -120,7 +135,7 @@ public sealed class RecommenderModel : IDisposable
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         byte[] bytes = copy.ToArray();
-        return Load(name, options, sessionOptions => new InferenceSession(bytes, sessionOptions));
+        return Load(name, options, ModelBytes.Kept(bytes), sessionOptions => new InferenceSession(bytes, sessionOptions));
     }
 
     /// <summary>Whether <paramref name="id"/> is an input column, and which.</summary>
@@ -250,10 +265,10 @@ public sealed class RecommenderModel : IDisposable
 
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_session.IsDisposed, this);
 
-    private static RecommenderModel Load(string source, RecommenderOptions? options, Func<SessionOptions, InferenceSession> create)
+    private static RecommenderModel Load(string source, RecommenderOptions? options, ModelBytes bytes, Func<SessionOptions, InferenceSession> create)
     {
         options ??= RecommenderOptions.Default;
         options.Validate();
-        return new RecommenderModel(ModelSession.Load(source, options, create), options, source);
+        return new RecommenderModel(ModelSession.Load(source, options, create), options, source, bytes);
     }
 }

@@ -4,42 +4,60 @@ namespace AutoRec.Inference;
 internal static class TopN
 {
     /// <summary>
-    /// The <paramref name="count"/> best of <paramref name="movieIds"/> by <paramref name="scores"/> (same order),
-    /// skipping indices for which <paramref name="skip"/> is true.
+    /// The indices (into <paramref name="movieIds"/> and <paramref name="scores"/>) of the movies ranked
+    /// <paramref name="offset"/> to <paramref name="offset"/> + <paramref name="count"/> − 1, best first, among those
+    /// not set in <paramref name="excluded"/> and kept by <paramref name="keep"/> (called with movie ids).
     /// </summary>
-    public static IReadOnlyList<Recommendation> Select(
-        IReadOnlyList<int> movieIds, ReadOnlySpan<float> scores, Func<int, bool> skip, int count, MovieCatalog? catalog)
+    public static int[] Select(
+        IReadOnlyList<int> movieIds, ReadOnlySpan<float> scores, ReadOnlySpan<ulong> excluded, Func<int, bool>? keep, int offset, int count)
     {
-        if (count == 0)
+        // The heap holds offset + count candidates, never more than there are movies (offsets may be huge).
+        int wanted = (int)Math.Min((long)offset + count, scores.Length);
+        if (count == 0 || wanted <= offset)
         {
             return [];
         }
 
-        // A bounded min-heap (worst kept candidate on top) is O(n log count) and allocates only count entries.
-        var heap = new PriorityQueue<int, (float Score, int MovieId)>(count + 1, WorstFirst.Instance);
+        // A bounded min-heap (worst kept candidate on top) is O(n log k) and allocates only k entries.
+        var heap = new PriorityQueue<int, (float Score, int MovieId)>(wanted + 1, WorstFirst.Instance);
         for (int i = 0; i < scores.Length; i++)
         {
-            if (skip(i))
+            if (MovieMask.IsSet(excluded, i))
             {
                 continue;
             }
 
             var key = (scores[i], movieIds[i]);
-            if (heap.Count < count)
+            if (heap.Count == wanted && (!heap.TryPeek(out _, out var worst) || WorstFirst.Instance.Compare(key, worst) <= 0))
+            {
+                continue; // not better than the worst kept: no need to ask the filter
+            }
+
+            if (keep is not null && !keep(movieIds[i]))
+            {
+                continue;
+            }
+
+            if (heap.Count < wanted)
             {
                 heap.Enqueue(i, key);
             }
-            else if (heap.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare(key, worst) > 0)
+            else
             {
                 heap.DequeueEnqueue(i, key);
             }
         }
 
-        var best = new Recommendation[heap.Count];
-        for (int k = best.Length - 1; k >= 0; k--)
+        // Dequeued worst first, so rank k (0 = best) comes out at step heap.Count − 1 − k; the offset best are dropped.
+        int kept = Math.Max(heap.Count - offset, 0);
+        var best = new int[kept];
+        for (int k = heap.Count - 1; k >= 0; k--)
         {
             int index = heap.Dequeue();
-            best[k] = new Recommendation(movieIds[index], scores[index], catalog?.TitleOf(movieIds[index]));
+            if (k >= offset)
+            {
+                best[k - offset] = index;
+            }
         }
 
         return best;

@@ -1,12 +1,12 @@
 using System.Buffers;
-using System.Collections.ObjectModel;
 using AutoRec.Contracts;
 
 namespace AutoRec.Inference;
 
 /// <summary>
 /// Recommends with a user-based model: a user's row is their ratings, so each call runs one row through the network
-/// (known users with their training ratings, any other user with the ratings given). Immutable; thread-safe as the model is.
+/// (known users with their training ratings, any other user with the ratings given). Similar movies compare the
+/// output layer's rows, one per movie, read from the model file on first use. Immutable; thread-safe as the model is.
 /// </summary>
 internal sealed class UserBasedRecommender : IRecommender
 {
@@ -14,6 +14,9 @@ internal sealed class UserBasedRecommender : IRecommender
     private readonly Dictionary<int, Dictionary<int, float>> _ratingsByUser;
     private readonly IReadOnlyDictionary<int, float[]>? _sideFeatures;
     private readonly MovieCatalog? _catalog;
+    private readonly MovieIndex _movies;
+    private readonly object _vectorsLock = new();
+    private volatile MovieVectors? _vectors;
 
     private UserBasedRecommender(
         RecommenderModel model, Dictionary<int, Dictionary<int, float>> ratingsByUser, IReadOnlyDictionary<int, float[]>? sideFeatures, MovieCatalog? catalog)
@@ -22,6 +25,7 @@ internal sealed class UserBasedRecommender : IRecommender
         _ratingsByUser = ratingsByUser;
         _sideFeatures = sideFeatures;
         _catalog = catalog;
+        _movies = new MovieIndex(model.OutputIds, "");
         UserIds = Array.AsReadOnly(ratingsByUser.Keys.Order().ToArray());
     }
 
@@ -87,36 +91,119 @@ internal sealed class UserBasedRecommender : IRecommender
     public float[] PredictUser(int userId) => _model.Predict(RatingsOf(userId), SideOf(userId));
 
     /// <inheritdoc />
-    public IReadOnlyList<Recommendation> Recommend(int userId, int count)
+    public float[] Predict(IReadOnlyDictionary<int, float> ratings, IEnumerable<int> movieIds, ReadOnlySpan<float> side = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        return Top(RatingsOf(userId), count, SideOf(userId));
+        ArgumentNullException.ThrowIfNull(ratings);
+        ArgumentNullException.ThrowIfNull(movieIds);
+        int[] indices = _movies.IndicesOf(movieIds, nameof(movieIds));
+        float[] buffer = ArrayPool<float>.Shared.Rent(_movies.Count);
+        try
+        {
+            Span<float> scores = buffer.AsSpan(0, _movies.Count);
+            _model.PredictInto(ratings, scores, side);
+            var predictions = new float[indices.Length];
+            for (int i = 0; i < indices.Length; i++)
+            {
+                predictions[i] = scores[indices[i]];
+            }
+
+            return predictions;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<Recommendation> Recommend(IReadOnlyDictionary<int, float> ratings, int count, ReadOnlySpan<float> side = default)
+    public IReadOnlyList<Recommendation> Recommend(int userId, RecommendationQuery query)
     {
-        ArgumentNullException.ThrowIfNull(ratings);
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        return Top(ratings, count, side);
+        ArgumentNullException.ThrowIfNull(query);
+        return Top(RatingsOf(userId), query, SideOf(userId));
     }
 
-    private IReadOnlyList<Recommendation> Top(IReadOnlyDictionary<int, float> ratings, int count, ReadOnlySpan<float> side)
+    /// <inheritdoc />
+    public IReadOnlyList<Recommendation> Recommend(IReadOnlyDictionary<int, float> ratings, RecommendationQuery query, ReadOnlySpan<float> side = default)
     {
-        // A pooled buffer: the top-N path allocates only its result.
-        int width = _model.OutputWidth;
+        ArgumentNullException.ThrowIfNull(ratings);
+        ArgumentNullException.ThrowIfNull(query);
+        return Top(ratings, query, side);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<SimilarMovie> SimilarMovies(int movieId, RecommendationQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        int movie = _movies.IndexOf(movieId, nameof(movieId));
+        using var mask = new MovieMask(_movies.Count);
+        mask.Set(movie);
+        _movies.Exclude(query, mask, nameof(query));
+        MovieVectors vectors = Vectors();
+        float[] buffer = ArrayPool<float>.Shared.Rent(_movies.Count);
+        try
+        {
+            Span<float> similarities = buffer.AsSpan(0, _movies.Count);
+            vectors.Cosines(movie, similarities);
+            int[] best = TopN.Select(_movies.Ids, similarities, mask.Bits, query.Filter, query.Offset, query.Count);
+            return _movies.Similar(best, similarities, _catalog);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    private Recommendation[] Top(IReadOnlyDictionary<int, float> ratings, RecommendationQuery query, ReadOnlySpan<float> side)
+    {
+        // Pooled buffers: the top-N path allocates only its result.
+        int width = _movies.Count;
         float[] buffer = ArrayPool<float>.Shared.Rent(width);
         try
         {
             Span<float> scores = buffer.AsSpan(0, width);
             _model.PredictInto(ratings, scores, side);
-            ReadOnlyCollection<int> movieIds = _model.OutputIds;
-            return TopN.Select(
-                movieIds, scores, index => ratings.TryGetValue(movieIds[index], out float value) && value != RecommenderModel.UnknownRating, count, _catalog);
+            using var mask = new MovieMask(width);
+            foreach ((int movieId, float value) in ratings)
+            {
+                // Checked by PredictInto: every id is a movie of the model.
+                if (value != RecommenderModel.UnknownRating && _movies.TryGet(movieId, out int index))
+                {
+                    mask.Set(index);
+                }
+            }
+
+            _movies.Exclude(query, mask, nameof(query));
+            int[] best = TopN.Select(_movies.Ids, scores, mask.Bits, query.Filter, query.Offset, query.Count);
+            return _movies.Recommendations(best, scores, _catalog);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// The output layer's rows, one per movie: a user-based prediction is outputActivation(v_m·h_u + b_m) with h_u
+    /// the user's code, so v_m is the movie's factor in the same space as an item-based model's codes.
+    /// </summary>
+    private MovieVectors Vectors()
+    {
+        if (_vectors is MovieVectors vectors)
+        {
+            return vectors;
+        }
+
+        lock (_vectorsLock)
+        {
+            // Not a Lazy<T>: a failure (the file changed, say) is thrown to this caller and retried by the next.
+            if (_vectors is null)
+            {
+                _model.ThrowIfDisposed();
+                NetworkGraph network = NetworkGraph.Read(_model.Bytes.Read(), _model.Metadata, _model.Source);
+                _vectors = new MovieVectors(network.Output.Weight, network.Output.Outputs, network.Output.Inputs);
+            }
+
+            return _vectors;
         }
     }
 

@@ -77,6 +77,38 @@ public sealed class ConcurrencyTests : IDisposable
         Assert.Equal(expected[0], written.Reference(users[0]), Tolerance.Comparer);
     }
 
+    [Fact]
+    public void ItemBasedFactorsServeParallelCallersAlike()
+    {
+        // Fold-ins, known users and similar movies share the immutable factors and rent their own buffers.
+        TestModel written = TestModels.Write(_dir.Root, new ModelSpec { Kind = ModelKind.ItemBased, Ids = FactorFixture.Users, Hidden = [8], L2Decoder = 1, Loss = "masked-sse" });
+        using RecommenderModel model = written.Open();
+        IRecommender recommender = Recommender.Create(model, FactorFixture.Ratings(13, FactorFixture.WholeStars));
+        Dictionary<int, float>[] users = RandomUsers(FactorFixture.Movies);
+        IReadOnlyList<Recommendation>[] folded = users.Select(u => recommender.Recommend(u, new RecommendationQuery { Count = 5, Offset = 1 })).ToArray();
+        IReadOnlyList<Recommendation>[] known = FactorFixture.Users.Select(u => recommender.Recommend(u, 4)).ToArray();
+        IReadOnlyList<SimilarMovie>[] similar = FactorFixture.Movies.Select(m => recommender.SimilarMovies(m, 3)).ToArray();
+
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 1200, new ParallelOptions { MaxDegreeOfParallelism = 16 }, i =>
+        {
+            int user = i % Users;
+            switch (i % 3)
+            {
+                case 0 when !recommender.Recommend(users[user], new RecommendationQuery { Count = 5, Offset = 1 }).SequenceEqual(folded[user]):
+                    failures.Add($"fold-in {user}");
+                    break;
+                case 1 when !recommender.Recommend(FactorFixture.Users[i % FactorFixture.Users.Length], 4).SequenceEqual(known[i % FactorFixture.Users.Length]):
+                    failures.Add($"known {i % FactorFixture.Users.Length}");
+                    break;
+                case 2 when !recommender.SimilarMovies(FactorFixture.Movies[i % FactorFixture.Movies.Length], 3).SequenceEqual(similar[i % FactorFixture.Movies.Length]):
+                    failures.Add($"similar {i % FactorFixture.Movies.Length}");
+                    break;
+            }
+        });
+        Assert.Empty(failures);
+    }
+
     private static Dictionary<int, float>[] RandomUsers(int[] ids)
     {
         var random = new Random(17);

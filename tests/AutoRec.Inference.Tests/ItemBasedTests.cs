@@ -3,7 +3,7 @@ using AutoRec.Onnx;
 
 namespace AutoRec.Inference.Tests;
 
-/// <summary>Item-based models serve users through predictions precomputed from every movie's row.</summary>
+/// <summary>Item-based models serve users through factors: movie codes computed once from every movie's row, the output layer's rows.</summary>
 public sealed class ItemBasedTests : IDisposable
 {
     private static readonly int[] UserIds = [31, 12, 57, 8, 44, 20];
@@ -121,14 +121,23 @@ public sealed class ItemBasedTests : IDisposable
     }
 
     [Fact]
-    public void ItemBasedModelsCannotRecommendForRatings()
+    public void OnlyLinearOutputModelsRecommendForRatings()
     {
-        using RecommenderModel model = Write(DefaultFill.Zero).Open();
-        IRecommender recommender = Recommender.Create(model, Train);
-        Assert.Equal(ModelKind.ItemBased, recommender.Kind);
+        // A linear output layer lets a new user be folded in; any other activation does not (and says so).
+        using RecommenderModel linear = Write(DefaultFill.Zero).Open();
+        IRecommender foldsIn = Recommender.Create(linear, Train);
+        Assert.Equal(ModelKind.ItemBased, foldsIn.Kind);
+        Assert.True(foldsIn.CanRecommendForRatings);
+        Assert.Equal([3, 5], foldsIn.Recommend(new Dictionary<int, float> { [1] = 4f, [2] = 2f }, 3).Select(r => r.MovieId).Order());
+
+        using RecommenderModel sigmoid = TestModels.Write(
+            _dir.Root, new ModelSpec { Kind = ModelKind.ItemBased, Ids = UserIds, OutputActivation = Activation.Elu }, "item-elu.onnx").Open();
+        IRecommender recommender = Recommender.Create(sigmoid, Train);
         Assert.False(recommender.CanRecommendForRatings);
         var error = Assert.Throws<NotSupportedException>(() => recommender.Recommend(new Dictionary<int, float> { [1] = 4f }, 3));
         Assert.Contains("item-based", error.Message, StringComparison.Ordinal);
+        Assert.Contains("identity", error.Message, StringComparison.Ordinal);
+        Assert.Throws<NotSupportedException>(() => recommender.Predict(new Dictionary<int, float> { [1] = 4f }, [1]));
     }
 
     private TestModel Write(DefaultFill fill) =>

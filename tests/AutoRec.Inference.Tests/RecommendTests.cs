@@ -79,7 +79,7 @@ public sealed class RecommendTests : IDisposable
     [Fact]
     public void OneFactoryServesBothKinds()
     {
-        // The same calls recommend by user id with either kind; only a user-based model also takes a user's ratings.
+        // The same calls recommend by user id, or for a user given by their ratings, with either kind.
         Rating[] train = [new(101, 7, 4f, 0), new(101, 55, 2f, 0), new(7, 3, 5f, 0), new(55, 7, 3f, 0)];
         using RecommenderModel user = TestModels.Write(_dir.Root, new ModelSpec(), "user.onnx").Open();
         using RecommenderModel item = TestModels.Write(_dir.Root, new ModelSpec { Kind = ModelKind.ItemBased }, "item.onnx").Open();
@@ -89,7 +89,10 @@ public sealed class RecommendTests : IDisposable
             IReadOnlyList<Recommendation> top = recommender.Recommend(101, 3);
             Assert.NotEmpty(top);
             Assert.DoesNotContain(top, r => r.MovieId is 7 or 55);
-            Assert.Equal(recommender.Kind == ModelKind.UserBased, recommender.CanRecommendForRatings);
+            Assert.True(recommender.CanRecommendForRatings); // item-based with a linear output: by folding the user in
+            IReadOnlyList<Recommendation> forRatings = recommender.Recommend(new Dictionary<int, float> { [7] = 4f, [55] = 2f }, 3);
+            Assert.NotEmpty(forRatings);
+            Assert.DoesNotContain(forRatings, r => r.MovieId is 7 or 55);
         }
 
         Assert.Equal(ModelKind.UserBased, Recommender.Create(user, train).Kind);

@@ -33,6 +33,25 @@ public sealed class UserBasedRecommenderTests : IDisposable
     }
 
     [Fact]
+    public void NewUsersArePredictedForTheMoviesAsked()
+    {
+        TestModel written = TestModels.Write(_dir.Root, new ModelSpec { Hidden = [6], Seed = 3 });
+        using RecommenderModel model = written.Open();
+        IRecommender recommender = Recommender.Create(model, Train);
+        var ratings = new Dictionary<int, float> { [101] = 4f, [9] = 2f, [55] = 0f };
+
+        int[] asked = [250, 9, 3, 250];
+        float[] predicted = recommender.Predict(ratings, asked);
+
+        float[] reference = written.Reference(ratings);
+        Assert.Equal(asked.Select(m => reference[Array.IndexOf(written.Spec.Ids, m)]), predicted, Tolerance.Comparer);
+        Assert.Empty(recommender.Predict(ratings, []));
+        var unknown = Assert.Throws<ArgumentException>(() => recommender.Predict(ratings, [8, 3, 4]));
+        Assert.Contains("movie 8, movie 4 are not in the recommender", unknown.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => recommender.Predict(new Dictionary<int, float> { [42] = 3f }, [3]));
+    }
+
+    [Fact]
     public void UnknownUsersAndMoviesAreRefused()
     {
         using RecommenderModel model = TestModels.Write(_dir.Root, new ModelSpec()).Open();

@@ -34,4 +34,11 @@ internal sealed record ModelSpec
     public float RatingMax { get; init; } = 5f;
 
     public string Dataset { get; init; } = "tiny";
+
+    /// <summary>The training config's <c>l2_decoder</c>, <c>loss</c> and <c>batch_size</c>; left out of the config JSON when null.</summary>
+    public double? L2Decoder { get; init; }
+
+    public string? Loss { get; init; }
+
+    public int? BatchSize { get; init; }
 }

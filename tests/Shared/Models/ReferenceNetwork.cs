@@ -10,8 +10,19 @@ internal static class ReferenceNetwork
 {
     public static float[] Forward(AutoencoderWeights weights, OnnxExportSpec spec, float[] ratings, float[] side)
     {
+        double[] x = Layers(weights, spec, ratings, side, weights.Layers.Count);
+        return x.Select(v => (float)Math.Clamp(v, spec.RatingMin, spec.RatingMax)).ToArray();
+    }
+
+    /// <summary>The code of a row: the last hidden layer's output (what the output layer reads), in double precision.</summary>
+    public static double[] Code(AutoencoderWeights weights, OnnxExportSpec spec, float[] ratings, float[] side) =>
+        Layers(weights, spec, ratings, side, weights.Layers.Count - 1);
+
+    /// <summary>The output of the first <paramref name="count"/> layers, unclipped.</summary>
+    private static double[] Layers(AutoencoderWeights weights, OnnxExportSpec spec, float[] ratings, float[] side, int count)
+    {
         double[] x = [.. Fill(spec, ratings), .. side.Select(v => (double)v)];
-        for (int l = 0; l < weights.Layers.Count; l++)
+        for (int l = 0; l < count; l++)
         {
             DenseLayer layer = weights.Layers[l];
             var y = new double[layer.Outputs];
@@ -29,7 +40,7 @@ internal static class ReferenceNetwork
             x = y;
         }
 
-        return x.Select(v => (float)Math.Clamp(v, spec.RatingMin, spec.RatingMax)).ToArray();
+        return x;
     }
 
     /// <summary>One activation in double precision.</summary>

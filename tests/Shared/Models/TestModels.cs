@@ -65,8 +65,30 @@ internal static class TestModels
         spec.RatingMin,
         spec.RatingMax,
         spec.Dataset,
-        $$"""{"name":"test","kind":"{{spec.Kind.Name()}}"}""",
+        ConfigJson(spec),
         spec.SideNames ?? Enumerable.Range(0, spec.SideWidth).Select(i => $"feature={i}").ToArray());
+
+    /// <summary>The training config a model of <paramref name="spec"/> says it was trained with.</summary>
+    public static string ConfigJson(ModelSpec spec)
+    {
+        var config = new System.Text.Json.Nodes.JsonObject { ["name"] = "test", ["kind"] = spec.Kind.Name() };
+        if (spec.L2Decoder is double l2)
+        {
+            config["l2_decoder"] = l2;
+        }
+
+        if (spec.Loss is string loss)
+        {
+            config["loss"] = loss;
+        }
+
+        if (spec.BatchSize is int batchSize)
+        {
+            config["batch_size"] = batchSize;
+        }
+
+        return config.ToJsonString();
+    }
 
     /// <summary>The metadata entries of <paramref name="spec"/>'s model file, to change for malformed-model tests.</summary>
     public static Dictionary<string, string> Metadata(ModelSpec spec) => new(MetadataOf(spec).ToProperties());

@@ -1,0 +1,143 @@
+using System.Buffers;
+
+namespace AutoRec.Inference;
+
+/// <summary>
+/// Folds a new user into an item-based model: the decoder row w and bias b that minimise
+/// Σ_i a_i (w·c_i + b − r_i)² + λ‖w‖² over the movies i they rated (c_i: the movie's code), the problem training solved
+/// for every known user's row (see <see cref="FoldInPrior"/>). Double precision, pooled buffers, no allocation.
+/// </summary>
+/// <remarks>
+/// With fewer ratings than hidden units (the usual case) it solves the dual: w = Σ α_i c_i with
+/// (K + λ·diag(1/a)) α = r − b·1 and Σ α_i = 0 (the bias's own condition), K_ij = c_i·c_j: one n x n Cholesky
+/// factor, two solves (x for r, y for 1), b = Σx / Σy, α = x − b·y. With more ratings than hidden units the primal
+/// (hidden + 1)² normal equations are smaller and are solved instead; both give the same minimiser.
+/// </remarks>
+internal static class RidgeFoldIn
+{
+    /// <summary>Fits the row into <paramref name="w"/> (<see cref="MovieVectors.Width"/> long) and returns the bias.</summary>
+    /// <param name="codes">Every movie's code.</param>
+    /// <param name="movies">The rated movies' indices in <paramref name="codes"/> (at least one).</param>
+    /// <param name="ratings">Their ratings.</param>
+    /// <param name="weights">Each rating's weight a_i; empty for all 1.</param>
+    /// <param name="lambda">The ridge λ (positive).</param>
+    /// <param name="w">Receives the decoder row.</param>
+    public static float Solve(MovieVectors codes, ReadOnlySpan<int> movies, ReadOnlySpan<float> ratings, ReadOnlySpan<float> weights, double lambda, Span<float> w) =>
+        movies.Length <= codes.Width
+            ? Dual(codes, movies, ratings, weights, lambda, w)
+            : Primal(codes, movies, ratings, weights, lambda, w);
+
+    private static float Dual(MovieVectors codes, ReadOnlySpan<int> movies, ReadOnlySpan<float> ratings, ReadOnlySpan<float> weights, double lambda, Span<float> w)
+    {
+        int n = movies.Length;
+        double[] buffer = ArrayPool<double>.Shared.Rent((n * n) + (2 * n));
+        try
+        {
+            Span<double> system = buffer.AsSpan(0, n * n);
+            Span<double> x = buffer.AsSpan(n * n, n);
+            Span<double> y = buffer.AsSpan((n * n) + n, n);
+            for (int i = 0; i < n; i++)
+            {
+                ReadOnlySpan<float> ci = codes.Row(movies[i]);
+                for (int j = 0; j < i; j++)
+                {
+                    system[(i * n) + j] = Simd.Dot(ci, codes.Row(movies[j])); // the factor reads the lower triangle only
+                }
+
+                system[(i * n) + i] = Simd.Dot(ci, ci) + (lambda / WeightOf(weights, i));
+                x[i] = ratings[i];
+                y[i] = 1;
+            }
+
+            Factor(system, n);
+            Cholesky.Solve(system, n, x);
+            Cholesky.Solve(system, n, y);
+            double bias = Sum(x) / Sum(y);
+            w.Clear();
+            for (int i = 0; i < n; i++)
+            {
+                Simd.MultiplyAdd(codes.Row(movies[i]), (float)(x[i] - (bias * y[i])), w);
+            }
+
+            return (float)bias;
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(buffer);
+        }
+    }
+
+    private static float Primal(MovieVectors codes, ReadOnlySpan<int> movies, ReadOnlySpan<float> ratings, ReadOnlySpan<float> weights, double lambda, Span<float> w)
+    {
+        // Unknowns θ = (w, b): (Xᵀ A X + diag(λ, ..., λ, 0)) θ = Xᵀ A r with X's rows (c_i, 1); lower triangle only.
+        int h = codes.Width;
+        int p = h + 1;
+        double[] buffer = ArrayPool<double>.Shared.Rent((p * p) + p + p);
+        try
+        {
+            Span<double> system = buffer.AsSpan(0, p * p);
+            Span<double> rhs = buffer.AsSpan(p * p, p);
+            Span<double> row = buffer.AsSpan((p * p) + p, p);
+            system.Clear();
+            rhs.Clear();
+            for (int i = 0; i < movies.Length; i++)
+            {
+                ReadOnlySpan<float> code = codes.Row(movies[i]);
+                for (int q = 0; q < h; q++)
+                {
+                    row[q] = code[q];
+                }
+
+                row[h] = 1;
+                double a = WeightOf(weights, i);
+                for (int q = 0; q < p; q++)
+                {
+                    Span<double> lower = system.Slice(q * p, q + 1);
+                    Simd.MultiplyAdd(row[..(q + 1)], a * row[q], lower);
+                }
+
+                Simd.MultiplyAdd(row, a * ratings[i], rhs);
+            }
+
+            for (int q = 0; q < h; q++)
+            {
+                system[(q * p) + q] += lambda;
+            }
+
+            Factor(system, p);
+            Cholesky.Solve(system, p, rhs);
+            for (int q = 0; q < h; q++)
+            {
+                w[q] = (float)rhs[q];
+            }
+
+            return (float)rhs[h];
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(buffer);
+        }
+    }
+
+    private static void Factor(Span<double> system, int n)
+    {
+        if (!Cholesky.Factor(system, n))
+        {
+            // λ > 0 makes both systems positive definite: only non-finite codes get here.
+            throw new InvalidOperationException("the fold-in's normal equations are not positive definite: the model's movie codes are not finite");
+        }
+    }
+
+    private static double WeightOf(ReadOnlySpan<float> weights, int i) => weights.IsEmpty ? 1.0 : weights[i];
+
+    private static double Sum(ReadOnlySpan<double> values)
+    {
+        double sum = 0;
+        foreach (double value in values)
+        {
+            sum += value;
+        }
+
+        return sum;
+    }
+}

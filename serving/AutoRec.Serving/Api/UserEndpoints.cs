@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using AutoRec.Inference;
+using AutoRec.Serving.Configuration;
+using AutoRec.Serving.Models;
+using AutoRec.Serving.Observability;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace AutoRec.Serving.Api;
+
+/// <summary>/v1/users: recommendations for the users the model was trained with.</summary>
+internal static class UserEndpoints
+{
+    public static RouteGroupBuilder MapUsers(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/users/{id}/recommendations", Recommend)
+            .WithName("RecommendForUser")
+            .WithSummary("The best movies for a known user, leaving out those they rated")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return v1;
+    }
+
+    /// <param name="id">A user id of the training data.</param>
+    /// <param name="n">How many (1 to 100, default 10).</param>
+    /// <param name="offset">How many of the best to skip (default 0).</param>
+    /// <param name="genres">Only movies with one of these genres (repeat the parameter for several).</param>
+    /// <param name="models">The model being served.</param>
+    /// <param name="options">The request limits.</param>
+    /// <param name="metrics">Where the model's run time goes.</param>
+    private static async Task<Results<Ok<RecommendationsResponse>, ProblemHttpResult>> Recommend(
+        int id, int? n, int? offset, string[]? genres, ModelHolder models, IOptions<ServingOptions> options, ServingMetrics metrics)
+    {
+        using GenerationLease lease = models.Acquire();
+        if (lease.Generation is not { } generation)
+        {
+            return Problems.NotReady();
+        }
+
+        if (RequestRules.CheckPage(n, offset, options.Value, out int count, out int skip) is { } badPage)
+        {
+            return badPage;
+        }
+
+        if (RequestRules.CheckGenres(genres, generation, out Func<int, bool>? filter) is { } badGenres)
+        {
+            return badGenres;
+        }
+
+        IRecommender recommender = generation.Recommender;
+        if (!recommender.ContainsUser(id))
+        {
+            return Problems.UnknownUser(id);
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        IReadOnlyList<RankedMovie> top = await generation.Answers.RecommendAsync(id, new RecommendationQuery { Count = count, Offset = skip, Filter = filter });
+        metrics.ObserveRun(ModelOperation.RecommendUser, start);
+        return TypedResults.Ok(new RecommendationsResponse(id, count, skip, generation.Version, [.. top.Select(r => Scored.Movie(r.MovieId, r.Score, generation.Movies))]));
+    }
+}

@@ -1,0 +1,109 @@
+using System.Security.Cryptography;
+using AutoRec.Contracts;
+using AutoRec.Data;
+using AutoRec.Inference;
+using AutoRec.Serving.Configuration;
+using AutoRec.Serving.Observability;
+using Microsoft.Extensions.Options;
+
+namespace AutoRec.Serving.Models;
+
+/// <summary>Builds a generation from the model folder: reads every file once, builds the recommender and warms it up.</summary>
+internal sealed class ModelLoader(
+    IOptions<ModelOptions> options, IOptions<BatchingOptions> batching, IOptions<ServingOptions> serving, ServingMetrics metrics, TimeProvider time)
+{
+    public ModelFiles Files { get; } = ModelFiles.At(options.Value.Directory);
+
+    /// <summary>The model file's current version, to skip a reload that would load the same bytes again.</summary>
+    public static string VersionOf(byte[] modelBytes) => Convert.ToHexStringLower(SHA256.HashData(modelBytes));
+
+    /// <summary>Reads model.onnx whole, so that the version is the hash of exactly the bytes that run.</summary>
+    public (byte[] Bytes, FileStamp Stamp) ReadModel()
+    {
+        FileStamp stamp = FileStamp.Of(Files.Model);
+        if (stamp == FileStamp.Missing)
+        {
+            throw new ModelFormatException(ModelErrorCodes.MissingFile, Files.Model, "model file not found");
+        }
+
+        return (File.ReadAllBytes(Files.Model), stamp);
+    }
+
+    /// <summary>Loads and warms a generation from <paramref name="modelBytes"/> (whose hash is <paramref name="version"/>) and the folder's data files.</summary>
+    /// <exception cref="Exception">Anything that makes the folder unservable: a broken model, missing or mismatched data files.</exception>
+    public ModelGeneration Load(byte[] modelBytes, string version, FileStamp stamp)
+    {
+        var runOptions = new RecommenderOptions { IntraOpThreads = options.Value.IntraOpThreads };
+        RecommenderModel model = RecommenderModel.Open(new MemoryStream(modelBytes, writable: false), runOptions, Files.Model);
+        ScoreBatcher? batcher = null;
+        try
+        {
+            Rating[] train = ParquetTables.ReadRatings(Files.TrainRatings, out RatingScale? scale);
+            Movie[] movies = ParquetTables.ReadMovies(Files.Movies);
+            var catalog = MovieCatalog.From(movies);
+            IRecommender recommender = Recommender.Create(model, train, catalog);
+            ModelMetadata metadata = model.Metadata;
+
+            // Only a user-based model runs the network per request; its rows are worth batching.
+            batcher = batching.Value.Enabled && model.Kind == ModelKind.UserBased && model.SideWidth == 0
+                ? new ScoreBatcher(model, batching.Value, metrics)
+                : null;
+            IAnswers answers = batcher is null ? new LibraryAnswers(recommender, metrics) : new BatchedAnswers(model, train, batcher);
+            if (options.Value.CachedUsers > 0)
+            {
+                answers = new CachedAnswers(answers, recommender, serving.Value.MaxResults, options.Value.CachedUsers);
+            }
+
+            var generation = new ModelGeneration(
+                model, recommender, answers, batcher, catalog, MovieTable.From(movies),
+                scale ?? new RatingScale(metadata.RatingMin, metadata.RatingMax, 0f), version, stamp, time.GetUtcNow(), ReadValidation());
+            WarmUp(generation);
+            return generation;
+        }
+        catch
+        {
+            batcher?.Stop();
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>validation.json, or null when there is none.</summary>
+    /// <exception cref="System.Text.Json.JsonException">It exists but is not a validation report.</exception>
+    public ValidationReport? ReadValidation() => File.Exists(Files.Validation) ? ValidationReport.Read(Files.Validation) : null;
+
+    /// <summary>
+    /// Runs each path once before the generation takes traffic, so that its first requests do not pay for ONNX
+    /// Runtime's first-run allocations and the JIT.
+    /// </summary>
+    private static void WarmUp(ModelGeneration generation)
+    {
+        IRecommender recommender = generation.Recommender;
+        IAnswers answers = generation.Answers;
+        RecommendationQuery top = RecommendationQuery.Top(10);
+        if (recommender.UserIds.Count > 0)
+        {
+            int user = recommender.UserIds[0];
+            _ = answers.RecommendAsync(user, top).AsTask().GetAwaiter().GetResult();
+            _ = answers.PredictAsync(user).AsTask().GetAwaiter().GetResult();
+        }
+
+        if (recommender.Kind == ModelKind.UserBased)
+        {
+            // ONNX Runtime sizes its buffers on a run's first batch shape: run a full batch once.
+            _ = generation.Model.PredictBatch([.. Enumerable.Repeat(new Dictionary<int, float>(), 16)]);
+        }
+
+        if (recommender.MovieIds.Count > 0)
+        {
+            int movie = recommender.MovieIds[0];
+            _ = recommender.SimilarMovies(movie, top);
+            if (recommender.CanRecommendForRatings)
+            {
+                var ratings = new Dictionary<int, float> { [movie] = generation.Scale.Max };
+                _ = answers.RecommendAsync(ratings, top).AsTask().GetAwaiter().GetResult();
+                _ = answers.PredictAsync(ratings, [movie]).AsTask().GetAwaiter().GetResult();
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using AutoRec.Serving.Api;
+using AutoRec.Serving.Configuration;
+using AutoRec.Serving.Models;
+using AutoRec.Serving.Observability;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddShippedSettings();
+
+builder.Services.AddServingOptions();
+builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServingOptions>>((kestrel, serving) =>
+{
+    ServingOptions options = serving.Value;
+    kestrel.AddServerHeader = false;
+    // The API answers 413 itself at MaxRequestBodyBytes; Kestrel's own limit, further out, lets it read and drop the
+    // rest of a moderately oversized body so the client gets that answer on a healthy connection, and still bounds abuse.
+    kestrel.Limits.MaxRequestBodySize = 16L * options.MaxRequestBodyBytes;
+    if (options.Host == "localhost")
+    {
+        kestrel.ListenLocalhost(options.Port);
+    }
+    else
+    {
+        kestrel.Listen(IPAddress.Parse(options.Host), options.Port);
+    }
+});
+
+// One JSON object per log line, with each event's named fields.
+builder.Logging.AddJsonConsole(json =>
+{
+    json.UseUtcTimestamp = true;
+    json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+});
+
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true); // to BadRequestExceptionHandler, with the reason
+builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServingJsonContext.Default));
+builder.Services.AddOpenApi();
+builder.Services.AddRequestQueue();
+builder.Services.AddHealthChecks().AddCheck<ModelReadyCheck>("model", tags: [ModelReadyCheck.Tag]);
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<ServingMetrics>();
+builder.Services.AddSingleton<ModelHolder>();
+builder.Services.AddSingleton<ModelLoader>();
+builder.Services.AddHostedService<ModelReloader>();
+
+WebApplication app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages(); // empty 4xx answers (an unknown route) become problem+json too
+app.UseRouting();
+app.UseHttpMetrics(http => http.SetMetricFactory(app.Services.GetRequiredService<ServingMetrics>().Factory));
+app.UseMiddleware<ApiKeyMiddleware>();
+app.UseRateLimiter();
+
+app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }); // alive: the process answers
+app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ModelReadyCheck.Tag) });
+app.MapMetrics("/metrics", app.Services.GetRequiredService<ServingMetrics>().Registry);
+app.MapOpenApi();
+
+app.MapGroup("/v1")
+    .RequireRateLimiting(RequestQueue.Policy)
+    .MapUsers()
+    .MapRecommendations()
+    .MapPredictions()
+    .MapMovies()
+    .MapModel();
+
+app.Run();

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using AutoRec.Inference;
+
+namespace AutoRec.Serving.Tests;
+
+/// <summary>Concurrent requests on a user-based model share network runs, and each still gets exactly its own answer.</summary>
+public sealed class BatchingTests
+{
+    [Fact]
+    public async Task ConcurrentRequestsAreBatchedAndAnsweredEachTheirOwn()
+    {
+        using var folder = new ModelFolder(ModelKind.UserBased);
+        await using var app = new ServingApp(folder.Root, new Dictionary<string, string?>
+        {
+            ["Batching:MaxWait"] = "00:00:00.050", // long enough that concurrent requests surely meet
+            ["Batching:MaxBatchSize"] = "8",
+        });
+        using HttpClient client = await app.StartReadyAsync();
+        using Reference reference = folder.OpenReference();
+        var random = new Random(7);
+        Dictionary<int, float>[] users = [.. Enumerable.Range(0, 24).Select(_ => ModelFolder.MovieIds
+            .OrderBy(_ => random.Next()).Take(3).ToDictionary(id => id, _ => (float)random.Next(1, 6)))];
+
+        JsonElement[] answers = await Task.WhenAll(users.Select(async ratings =>
+        {
+            string json = JsonSerializer.Serialize(new { ratings = ratings.ToDictionary(r => r.Key.ToString(), r => r.Value), n = 4 });
+            return await (await client.PostJsonAsync("/v1/recommendations", json)).OkJsonAsync();
+        }));
+
+        for (int i = 0; i < users.Length; i++)
+        {
+            IReadOnlyList<Recommendation> expected = reference.Recommender.Recommend(users[i], 4);
+            JsonElement got = answers[i].GetProperty("recommendations");
+            Assert.Equal(expected.Select(r => r.MovieId), got.MovieIds());
+            Assert.Equal(expected.Select(r => r.Score), got.EnumerateArray().Select(m => m.GetProperty("predictedRating").GetSingle()));
+        }
+
+        string metrics = await client.GetStringAsync("/metrics");
+        double runs = Http.Sample(metrics, "autorec_model_batch_size_count")!.Value;
+        double rows = Http.Sample(metrics, "autorec_model_batch_size_sum")!.Value;
+        Assert.True(rows / runs > 1.5, $"{rows} rows in {runs} runs: requests were not batched");
+        Assert.True(Http.Sample(metrics, "autorec_model_batch_size_bucket{le=\"8\"}") == runs, "a run was larger than MaxBatchSize");
+    }
+}

@@ -1,0 +1,36 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AutoRec.Serving.Tests;
+
+/// <summary>The app on Kestrel, over a real loopback connection: where it listens, and its body limit on the wire.</summary>
+public sealed class KestrelTests
+{
+    [Fact]
+    public async Task ListensOnLoopbackAndBoundsBodiesOnTheWire()
+    {
+        using var folder = new ModelFolder(ModelKind.UserBased);
+        await using var app = new ServingApp(folder.Root, new Dictionary<string, string?>
+        {
+            ["Serving:Port"] = "0",
+            ["Serving:MaxRequestBodyBytes"] = "1024",
+        });
+        app.UseKestrel();
+        app.StartServer();
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        Assert.StartsWith("http://127.0.0.1:", address);
+        using var client = new HttpClient { BaseAddress = new Uri(address) };
+        await app.WaitForAsync(async () => (await client.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "the app to be ready");
+
+        (await client.GetAsync($"/v1/users/{folder.UserIds[0]}/recommendations")).EnsureSuccessStatusCode();
+
+        byte[] big = Encoding.UTF8.GetBytes("""{"ratings": {"101": 5}, "exclude": [""" + string.Join(", ", Enumerable.Repeat(7, 400)) + "]}");
+        using var chunked = new HttpRequestMessage(HttpMethod.Post, "/v1/recommendations") { Content = new BadInputTests.UnknownLengthContent(big) };
+        await (await client.SendAsync(chunked)).ProblemAsync(HttpStatusCode.RequestEntityTooLarge, "Request body too large");
+        await (await client.PostJsonAsync("/v1/recommendations", Encoding.UTF8.GetString(big))).ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        (await client.PostJsonAsync("/v1/recommendations", """{"ratings": {"101": 5}}""")).EnsureSuccessStatusCode();
+    }
+}
