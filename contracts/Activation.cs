@@ -56,6 +56,26 @@ public static class Activations
         (Activation.Swish, "swish"),
     ];
 
+    /// <summary>
+    /// f(<paramref name="x"/>) for one value, as training and the exported graph compute it: the one scalar definition
+    /// the C# training kernels and the inference library's factor path share.
+    /// </summary>
+    public static float Apply(this Activation activation, float x) => activation switch
+    {
+        Activation.Sigmoid => 1f / (1f + MathF.Exp(-x)),
+        Activation.Identity => x,
+        Activation.Relu => x > 0 ? x : 0f,
+        Activation.Elu => x > 0 ? x : MathF.Exp(x) - 1f,
+        Activation.Selu => x > 0 ? SeluGamma * x : SeluGammaAlpha * (MathF.Exp(x) - 1f),
+        Activation.LeakyRelu => x > 0 ? x : LeakyReluSlope * x,
+        Activation.Tanh => MathF.Tanh(x),
+        Activation.Swish => x / (1f + MathF.Exp(-x)),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "not an activation"),
+    };
+
+    /// <summary>SELU's scale times its alpha: the factor of its negative branch.</summary>
+    public const float SeluGammaAlpha = SeluGamma * SeluAlpha;
+
     /// <summary>The accepted names, as configs spell them.</summary>
     public static IReadOnlyList<string> Names { get; } = Array.AsReadOnly(Table.Select(entry => entry.Name).ToArray());
 

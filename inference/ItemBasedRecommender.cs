@@ -233,7 +233,7 @@ internal sealed class ItemBasedRecommender : IRecommender
         Simd.Clamp(scores, _checks.Min, _checks.Max);
     }
 
-    private float Finish(float linear) => Math.Clamp(ActivationMath.Apply(_outputActivation, linear), _checks.Min, _checks.Max);
+    private float Finish(float linear) => Math.Clamp(_outputActivation.Apply(linear), _checks.Min, _checks.Max);
 
     private ReadOnlySpan<float> UserRow(int user) => _userRows.AsSpan(user * _codes.Width, _codes.Width);
 

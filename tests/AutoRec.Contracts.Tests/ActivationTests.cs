@@ -35,4 +35,21 @@ public sealed class ActivationTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.False(Activations.TryParse("softplus", out _));
     }
+
+    [Theory]
+    [InlineData(Activation.Sigmoid, 0f, 0.5f)]
+    [InlineData(Activation.Relu, -2f, 0f)]
+    [InlineData(Activation.LeakyRelu, -2f, -0.6f)]
+    [InlineData(Activation.Elu, 1.5f, 1.5f)]
+    [InlineData(Activation.Identity, -3f, -3f)]
+    public void ApplyComputesTheFormula(Activation activation, float x, float expected) =>
+        Assert.Equal(expected, activation.Apply(x), 6);
+
+    [Fact]
+    public void SeluAndSwishMatchTheirDefinitions()
+    {
+        Assert.Equal(Activations.SeluGamma * Activations.SeluAlpha * (MathF.Exp(-1f) - 1f), Activation.Selu.Apply(-1f), 6);
+        Assert.Equal(2f / (1f + MathF.Exp(-2f)), Activation.Swish.Apply(2f), 6);
+        Assert.Equal(MathF.Tanh(0.3f), Activation.Tanh.Apply(0.3f), 6);
+    }
 }

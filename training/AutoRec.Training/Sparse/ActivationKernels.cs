@@ -11,8 +11,6 @@ namespace AutoRec.Training.Sparse;
 /// </summary>
 internal static unsafe class ActivationKernels
 {
-    private const float SeluScaleAlpha = Activations.SeluGamma * Activations.SeluAlpha;
-
     /// <summary>h = f(z) over <paramref name="n"/> floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(Activation activation, float* z, float* h, int n)
@@ -62,18 +60,7 @@ internal static unsafe class ActivationKernels
     }
 
     /// <summary>f(z).</summary>
-    public static float Forward(Activation activation, float z) => activation switch
-    {
-        Activation.Sigmoid => 1f / (1f + MathF.Exp(-z)),
-        Activation.Identity => z,
-        Activation.Relu => z > 0 ? z : 0f,
-        Activation.Elu => z > 0 ? z : MathF.Exp(z) - 1f,
-        Activation.Selu => z > 0 ? Activations.SeluGamma * z : SeluScaleAlpha * (MathF.Exp(z) - 1f),
-        Activation.LeakyRelu => z > 0 ? z : Activations.LeakyReluSlope * z,
-        Activation.Tanh => MathF.Tanh(z),
-        Activation.Swish => z / (1f + MathF.Exp(-z)),
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "not an activation"),
-    };
+    public static float Forward(Activation activation, float z) => activation.Apply(z);
 
     /// <summary>f'(z), given z and h = f(z).</summary>
     public static float Derivative(Activation activation, float z, float h)
@@ -89,7 +76,7 @@ internal static unsafe class ActivationKernels
             case Activation.Elu:
                 return z > 0 ? 1f : h + 1f; // e^z = h + 1
             case Activation.Selu:
-                return z > 0 ? Activations.SeluGamma : h + SeluScaleAlpha; // gamma alpha e^z = h + gamma alpha
+                return z > 0 ? Activations.SeluGamma : h + Activations.SeluGammaAlpha; // gamma alpha e^z = h + gamma alpha
             case Activation.LeakyRelu:
                 return z > 0 ? 1f : Activations.LeakyReluSlope;
             case Activation.Tanh:
@@ -113,7 +100,7 @@ internal static unsafe class ActivationKernels
             Activation.Relu => Vector512.ConditionalSelect(positive, z, Vector512<float>.Zero),
             Activation.Elu => Vector512.ConditionalSelect(positive, z, Vector512.Exp(z) - one),
             Activation.Selu => Vector512.ConditionalSelect(
-                positive, z * Activations.SeluGamma, (Vector512.Exp(z) - one) * SeluScaleAlpha),
+                positive, z * Activations.SeluGamma, (Vector512.Exp(z) - one) * Activations.SeluGammaAlpha),
             Activation.LeakyRelu => Vector512.ConditionalSelect(positive, z, z * Activations.LeakyReluSlope),
             Activation.Swish => z / (one + Vector512.Exp(-z)),
             _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "no vector form"),
@@ -133,7 +120,7 @@ internal static unsafe class ActivationKernels
             case Activation.Elu:
                 return Vector512.ConditionalSelect(positive, one, h + one);
             case Activation.Selu:
-                return Vector512.ConditionalSelect(positive, Vector512.Create(Activations.SeluGamma), h + Vector512.Create(SeluScaleAlpha));
+                return Vector512.ConditionalSelect(positive, Vector512.Create(Activations.SeluGamma), h + Vector512.Create(Activations.SeluGammaAlpha));
             case Activation.LeakyRelu:
                 return Vector512.ConditionalSelect(positive, one, Vector512.Create(Activations.LeakyReluSlope));
             case Activation.Tanh:
