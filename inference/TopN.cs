@@ -6,7 +6,7 @@ internal static class TopN
     /// <summary>
     /// The indices (into <paramref name="movieIds"/> and <paramref name="scores"/>) of the movies ranked
     /// <paramref name="offset"/> to <paramref name="offset"/> + <paramref name="count"/> − 1, best first, among those
-    /// not set in <paramref name="excluded"/> and kept by <paramref name="keep"/> (called with movie ids).
+    /// not set in <paramref name="excluded"/> (empty: none) and kept by <paramref name="keep"/> (called with movie ids).
     /// </summary>
     public static int[] Select(
         IReadOnlyList<int> movieIds, ReadOnlySpan<float> scores, ReadOnlySpan<ulong> excluded, Func<int, bool>? keep, int offset, int count)
@@ -22,7 +22,7 @@ internal static class TopN
         var heap = new PriorityQueue<int, (float Score, int MovieId)>(wanted + 1, WorstFirst.Instance);
         for (int i = 0; i < scores.Length; i++)
         {
-            if (MovieMask.IsSet(excluded, i))
+            if (!excluded.IsEmpty && MovieMask.IsSet(excluded, i))
             {
                 continue;
             }
