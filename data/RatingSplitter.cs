@@ -56,6 +56,59 @@ public static class RatingSplitter
         return new RatingColumnSplit(train, validation, test);
     }
 
+    /// <summary>
+    /// Deals <paramref name="ratings"/> into <paramref name="folds"/> parts for k-fold cross-validation, per user like
+    /// <see cref="Split(ReadOnlySpan{Rating}, SplitOptions)"/>: each user's ratings are shuffled (seeded by
+    /// <paramref name="seed"/> and the user) and dealt in turn from a random fold on, so every fold holds a
+    /// 1/k share of each user's ratings (give or take one) and each rating is in exactly one fold. Each part is
+    /// sorted by user, then movie.
+    /// </summary>
+    public static Rating[][] Folds(ReadOnlySpan<Rating> ratings, int folds, long seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
+        Rating[] sorted = SortByUserThenMovie(ratings);
+        var parts = new List<Rating>[folds];
+        for (int f = 0; f < folds; f++)
+        {
+            parts[f] = new List<Rating>((sorted.Length / folds) + 1);
+        }
+
+        var fold = new int[sorted.Length];
+        for (int start = 0; start < sorted.Length;)
+        {
+            int user = sorted[start].UserId;
+            int end = start + 1;
+            while (end < sorted.Length && sorted[end].UserId == user)
+            {
+                end++;
+            }
+
+            var random = new SplitMix64(unchecked(((ulong)seed * 0x9E3779B97F4A7C15UL) ^ (ulong)user ^ 0xF01D5UL));
+            int n = end - start;
+            int[] positions = [.. Enumerable.Range(0, n)];
+            for (int i = n - 1; i > 0; i--)
+            {
+                int j = random.NextInt(i + 1);
+                (positions[i], positions[j]) = (positions[j], positions[i]);
+            }
+
+            int first = random.NextInt(folds);
+            for (int i = 0; i < n; i++)
+            {
+                fold[start + positions[i]] = (first + i) % folds;
+            }
+
+            start = end;
+        }
+
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            parts[fold[i]].Add(sorted[i]);
+        }
+
+        return [.. parts.Select(p => p.ToArray())];
+    }
+
     /// <summary>Returns a copy of <paramref name="ratings"/> sorted by user, then movie.</summary>
     public static Rating[] SortByUserThenMovie(ReadOnlySpan<Rating> ratings)
     {

@@ -27,7 +27,9 @@ public sealed partial class TrainingPathTests
         { "l2", null },
         { "tied_weights", "tied_weights" },
         { "gaussian_noise", "gaussian_noise > 0" },
-        { "input_dropout", "input_dropout > 0" },
+        { "input_dropout", null },
+        { "input_dropout+user-mean", "input_dropout > 0 with a non-zero default" },
+        { "input_dropout+masking_noise", "input_dropout and masking_noise together" },
         { "dense_refeeding", "dense_refeeding" },
     };
 
@@ -149,6 +151,8 @@ public sealed partial class TrainingPathTests
         "tied_weights" => config with { TiedWeights = true },
         "gaussian_noise" => config with { GaussianNoise = 0.1 },
         "input_dropout" => config with { InputDropout = 0.1 },
+        "input_dropout+user-mean" => config with { InputDropout = 0.1, Default = DefaultRating.UserMean },
+        "input_dropout+masking_noise" => config with { InputDropout = 0.1, MaskingNoise = 0.1 },
         "dense_refeeding" => config with { DenseRefeeding = true },
         _ => throw new ArgumentOutOfRangeException(nameof(change), change, "no such change"),
     };

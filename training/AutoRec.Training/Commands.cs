@@ -40,7 +40,7 @@ public static class Commands
         MemoryBudget.Check(config, data, configPath);
 
         var trainer = new Trainer(config, data, progress, files.Checkpoint);
-        TrainingOutcome outcome = trainer.Run(cancellation);
+        TrainingOutcome outcome = trainer.Run(cancellation: cancellation);
         EpochResult best = outcome.History.First(r => r.Epoch == outcome.BestEpoch);
         long parameters = outcome.Network.parameters().Sum(p => p.numel());
         var metrics = new RunMetrics(

@@ -103,11 +103,20 @@ internal sealed class SparseBatch
 
     /// <summary>
     /// Loads a training batch: <paramref name="rows"/> of <paramref name="ratings"/>, each rating hidden from the input
-    /// with probability <paramref name="masking"/> (see <see cref="IsVisible"/>), every rating a target.
+    /// with probability <paramref name="masking"/> (see <see cref="IsVisible"/>) and the visible ones' input values
+    /// multiplied by <paramref name="visibleScale"/> (input dropout's 1 / (1 - p); only with a zero fill), every
+    /// rating a target.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void LoadTraining(ReadOnlySpan<int> rows, RatingRows ratings, SparseFill fill, double masking, ulong maskKey, LossKind loss)
+    public void LoadTraining(
+        ReadOnlySpan<int> rows, RatingRows ratings, SparseFill fill, double masking, ulong maskKey, LossKind loss, float visibleScale = 1f)
     {
+        ArgumentNullException.ThrowIfNull(fill);
+        if (visibleScale != 1f && fill.IsDense)
+        {
+            throw new ArgumentException("scaled inputs need a zero fill", nameof(visibleScale));
+        }
+
         Begin(rows.Length, separateInputs: false);
         rows.CopyTo(Rows);
         int entries = 0;
@@ -148,7 +157,7 @@ internal sealed class SparseBatch
             RowScale[i] = loss == LossKind.MaskedSse ? 1f : 1f / (Count * (float)Math.Max(end - start, 1));
             for (int k = start; k < end; k++)
             {
-                _entryScratch[entry] = _entryScratch[entry] != 0 ? ratings.Values[k] - (alpha * fill.U(ratings.Columns[k])) : 0f;
+                _entryScratch[entry] = _entryScratch[entry] != 0 ? (ratings.Values[k] - (alpha * fill.U(ratings.Columns[k]))) * visibleScale : 0f;
                 entry++;
             }
         }

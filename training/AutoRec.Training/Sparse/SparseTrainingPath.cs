@@ -32,6 +32,8 @@ internal sealed class SparseTrainingPath : ITrainingPath
     private float[] _predictions = [];
     private HeldOutRating[][] _evaluated = [];
     private List<SparseBatch> _evaluationBatches = [];
+    private readonly double _hidden;
+    private readonly float _visibleScale;
 
     /// <summary>Trains <paramref name="network"/> (its weights are the starting point) on <paramref name="data"/>.</summary>
     public SparseTrainingPath(ModelConfig config, TrainingData data, AutoencoderNetwork network)
@@ -49,6 +51,12 @@ internal sealed class SparseTrainingPath : ITrainingPath
         _batch = new SparseBatch(capacity, data.ColumnCount, threads);
         _pass = new SparseForwardBackward(_model, _fill, data.Side?.Rows, capacity, threads);
         _adam = new FusedAdam(_model, config.LearningRate, threads);
+
+        // Input dropout on a zero-filled input only touches the observed ratings (TrainingPath sends other fills to
+        // the dense path): it is masking noise whose survivors are scaled by 1 / (1 - p), as dropout scales them.
+        (_hidden, _visibleScale) = config.InputDropout > 0
+            ? (config.InputDropout, (float)(1 / (1 - config.InputDropout)))
+            : (config.MaskingNoise, 1f);
     }
 
     /// <inheritdoc />
@@ -79,7 +87,7 @@ internal sealed class SparseTrainingPath : ITrainingPath
             // Checked per batch, as on the dense path: a long epoch still stops within a second or so.
             cancellation.ThrowIfCancellationRequested();
             int length = Math.Min(_config.BatchSize, rows - start);
-            _batch.LoadTraining(order.AsSpan(start, length), _data.Ratings, _fill, _config.MaskingNoise, maskKey, _config.Loss);
+            _batch.LoadTraining(order.AsSpan(start, length), _data.Ratings, _fill, _hidden, maskKey, _config.Loss, _visibleScale);
             ulong dropoutKey = CounterRandom.Key(_config.Seed, epoch, DropoutStream + batches);
 
             // The first and output layers' rows are updated within the backward pass (see SparseForwardBackward.Train):

@@ -9,10 +9,14 @@ using static TorchSharp.torch;
 
 namespace AutoRec.Training.Training;
 
-/// <summary>What a finished training run produced.</summary>
+/// <summary>
+/// What a finished training run produced: the best epoch's network and scores, the last epoch's test scores
+/// (<paramref name="LastEpochTest"/>, what a run without model selection reports) and the best epoch's scores at the
+/// extra sets the caller asked for (<paramref name="AlsoScored"/>).
+/// </summary>
 public sealed record TrainingOutcome(
     AutoencoderNetwork Network, IReadOnlyList<EpochResult> History, int BestEpoch, RmseResult Validation,
-    RmseResult Test, double TrainSeconds, bool StoppedEarly);
+    RmseResult Test, double TrainSeconds, bool StoppedEarly, RmseResult LastEpochTest, IReadOnlyList<RmseResult> AlsoScored);
 
 /// <summary>A run that diverged (NaN or infinite loss).</summary>
 public sealed class TrainingDivergedException(int epoch, string detail)
@@ -37,13 +41,18 @@ public sealed class Trainer
     private readonly IProgressSink _progress;
     private readonly Checkpoint? _checkpoint;
     private readonly PlateauPolicy _policy;
+    private readonly int _checkpointEvery;
 
     /// <summary>
-    /// Creates a trainer; <paramref name="checkpointDir"/> null disables checkpoints; <paramref name="path"/> null
-    /// lets <see cref="TrainingPath.Choose"/> pick the path.
+    /// Creates a trainer; <paramref name="checkpointDir"/> null disables checkpoints, which are written every
+    /// <paramref name="checkpointEvery"/> epochs and after the last; <paramref name="path"/> null lets
+    /// <see cref="TrainingPath.Choose"/> pick the path.
     /// </summary>
-    public Trainer(ModelConfig config, TrainingData data, IProgressSink progress, string? checkpointDir, TrainingPathChoice? path = null)
+    public Trainer(
+        ModelConfig config, TrainingData data, IProgressSink progress, string? checkpointDir, TrainingPathChoice? path = null, int checkpointEvery = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(checkpointEvery, 1);
+        _checkpointEvery = checkpointEvery;
         ArgumentNullException.ThrowIfNull(config);
         _config = config;
         _data = data;
@@ -59,8 +68,11 @@ public sealed class Trainer
     /// <summary>The path this trainer takes, and why.</summary>
     public TrainingPathChoice Path { get; }
 
-    /// <summary>Runs training to the end (or early stop) and evaluates the best epoch on test.</summary>
-    public TrainingOutcome Run(CancellationToken cancellation = default)
+    /// <summary>
+    /// Runs training to the end (or early stop) and evaluates the best epoch on test and on each of
+    /// <paramref name="alsoScore"/> (e.g. the test ratings of each user).
+    /// </summary>
+    public TrainingOutcome Run(IReadOnlyList<HeldOutRating[]>? alsoScore = null, CancellationToken cancellation = default)
     {
         if (_config.Threads > 0)
         {
@@ -97,7 +109,10 @@ public sealed class Trainer
             state.Record(result);
             EpochVerdict verdict = _policy.Observe(state.Plateau, epoch, validation);
             Apply(verdict, state, path);
-            _checkpoint?.Save(path, state);
+            if (epoch % _checkpointEvery == 0 || epoch == _config.Epochs || state.Plateau.Finished)
+            {
+                _checkpoint?.Save(path, state);
+            }
             _progress.Epoch(result, state.Plateau.BestEpoch);
             if (verdict.StoppedEarly)
             {
@@ -105,14 +120,17 @@ public sealed class Trainer
             }
         }
 
+        RmseResult lastEpochTest = path.Score(_data.Test)[0];
         if (state.BestWeights.HasSnapshot)
         {
             state.BestWeights.RestoreTo(path.Parameters);
         }
 
-        RmseResult[] final = path.Score(_data.Validation, _data.Test);
+        RmseResult[] final = path.Score([_data.Validation, _data.Test, .. alsoScore ?? []]);
         _progress.Finish();
-        return new TrainingOutcome(path.SyncNetwork(), state.History, state.Plateau.BestEpoch, final[0], final[1], state.TrainSeconds, state.Plateau.StoppedEarly);
+        return new TrainingOutcome(
+            path.SyncNetwork(), state.History, state.Plateau.BestEpoch, final[0], final[1], state.TrainSeconds, state.Plateau.StoppedEarly,
+            lastEpochTest, final[2..]);
     }
 
     /// <summary>The checkpoint's state when there is a usable one (network and optimizer restored too), else a fresh start.</summary>

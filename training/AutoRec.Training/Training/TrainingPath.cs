@@ -25,7 +25,7 @@ public sealed record TrainingPathChoice(TrainingPathKind Kind, string Reason)
 /// <summary>
 /// Chooses the training path of a config: the sparse path serves every config whose input is its observed ratings
 /// plus a fill that is a fixed vector per row (zero, a constant, the row's or each column's mean), with masking noise,
-/// dropout, side features, any depth and activation, both losses and L2. What changes unknown entries one by one, or
+/// dropout, input dropout on a zero fill (where it only drops observed ratings), side features, any depth and activation, both losses and L2. What changes unknown entries one by one, or
 /// ties weights, goes dense.
 /// </summary>
 public static class TrainingPath
@@ -69,9 +69,14 @@ public static class TrainingPath
             return "gaussian_noise > 0 (it changes every input entry, unknown ones too)";
         }
 
-        if (config.InputDropout > 0)
+        if (config.InputDropout > 0 && config.Default != DefaultRating.Zero)
         {
-            return "input_dropout > 0 (it drops and rescales every input entry, unknown ones too)";
+            return "input_dropout > 0 with a non-zero default (it drops and rescales every input entry, unknown ones too)";
+        }
+
+        if (config.InputDropout > 0 && config.MaskingNoise > 0)
+        {
+            return "input_dropout and masking_noise together";
         }
 
         if (config.DenseRefeeding)

@@ -1,0 +1,302 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using AutoRec.Data;
+using AutoRec.Training.Configuration;
+
+namespace AutoRec.Training.Experiments;
+
+/// <summary>Where a suite reads and writes.</summary>
+/// <param name="DataDir">The pipeline's split files.</param>
+/// <param name="OutputDir">Run folders go to <c>OutputDir/&lt;suite&gt;/&lt;run&gt;/</c>.</param>
+/// <param name="DocsDir">Results go to <c>DocsDir/results/&lt;suite&gt;.json</c>, figures to <c>DocsDir/experiments/</c>, tables into <c>DocsDir/experiments.md</c>.</param>
+/// <param name="SuitesDir">The suite files.</param>
+/// <param name="ConfigsDir">The base configs suites name.</param>
+public sealed record ExperimentOptions(string DataDir, string OutputDir, string DocsDir, string SuitesDir, string ConfigsDir);
+
+/// <summary>
+/// Runs a suite: each run (or each of its folds or groups) is trained unless a finished identical one exists, in
+/// this suite's folder or another suite's; after each run the results file and the report are brought up to date,
+/// so an interrupted suite loses at most the model in training, which resumes from its checkpoint.
+/// </summary>
+public sealed class ExperimentRunner(ExperimentOptions options, TextWriter output)
+{
+    private static readonly string[] Sections =
+        ["activations", "defaults", "regularization", "architectures", "noise", "hybrid", "groups", "future-work", "item-based"];
+
+    /// <summary>Where a suite comes in the seed report (unknown suites last), for <c>experiment all</c>.</summary>
+    public static int SectionOrder(string suite)
+    {
+        int index = Array.IndexOf(Sections, suite);
+        return index < 0 ? Sections.Length : index;
+    }
+
+    /// <summary>The suites in <see cref="ExperimentOptions.SuitesDir"/>, with their titles.</summary>
+    public IReadOnlyList<ExperimentSuite> List() =>
+        [.. Directory.EnumerateFiles(options.SuitesDir, "*.json").Order(StringComparer.Ordinal).Select(Load)];
+
+    /// <summary>Loads a suite by name.</summary>
+    /// <exception cref="ConfigException">No such suite, or it is not valid.</exception>
+    public ExperimentSuite Load(string nameOrPath)
+    {
+        ArgumentNullException.ThrowIfNull(nameOrPath);
+        string path = File.Exists(nameOrPath) ? nameOrPath : Path.Combine(options.SuitesDir, nameOrPath + ".json");
+        if (!File.Exists(path))
+        {
+            string known = Directory.Exists(options.SuitesDir)
+                ? string.Join(", ", Directory.EnumerateFiles(options.SuitesDir, "*.json").Select(Path.GetFileNameWithoutExtension).Order())
+                : "none";
+            throw new ConfigException(path, 0, $"no suite '{nameOrPath}' (suites: {known})");
+        }
+
+        return ExperimentSuite.Load(path, options.ConfigsDir);
+    }
+
+    /// <summary>Rebuilds the report of a suite from its results file, without training.</summary>
+    public void Report(string name)
+    {
+        ExperimentSuite suite = Load(name);
+        SuiteResults results = SuiteResults.Read(ResultsPath(suite));
+        ExperimentReport.Write(suite, results, options.DocsDir);
+        output.WriteLine($"report of {suite.Name} rebuilt from {ResultsPath(suite)}: {ExperimentReport.SectionOf(options.DocsDir)}, {ExperimentReport.FigureOf(options.DocsDir, suite)}");
+    }
+
+    /// <summary>Runs (or resumes) every run of a suite and writes its results and report.</summary>
+    public SuiteResults Run(string name, CancellationToken cancellation = default)
+    {
+        ExperimentSuite suite = Load(name);
+        var data = ExperimentData.Load(options.DataDir);
+        output.WriteLine($"suite {suite.Name}: {suite.Runs.Count} runs on {data.Description}");
+        var clock = Stopwatch.StartNew();
+        var results = new List<RunResult>();
+        var finished = new Dictionary<string, PartOutcome>();
+        double trainedSeconds = 0;
+        for (int i = 0; i < suite.Runs.Count; i++)
+        {
+            RunSpec run = suite.Runs[i];
+            string prefix = $"{suite.Name} {i + 1}/{suite.Runs.Count} {run.Name}";
+            ModelConfig config = suite.ConfigOf(run, options.ConfigsDir, suite.Name);
+            string folder = Path.Combine(options.OutputDir, suite.Name, run.Name);
+            (RunResult result, double seconds, PartOutcome? single) = run switch
+            {
+                { Folds: int folds } => Folds(run, config, folds, data, folder, prefix, cancellation),
+                { Groups: string groups } => Groups(run, config, groups, data, folder, prefix, finished, cancellation),
+                _ => Single(run, config, data, folder, prefix, cancellation),
+            };
+            if (single is not null)
+            {
+                finished[run.Name] = single;
+            }
+
+            trainedSeconds += seconds;
+            results.Add(result);
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"[{prefix}] test RMSE {result.TestRmse:F4}, per-user mean {result.TestRmseUserMean:F4} (last epoch {result.LastEpochTestRmseUserMean:F4}); seed {Format(result.Seed?.Test)}; {result.Seconds:F0} s"));
+            Publish(suite, data, results);
+        }
+
+        output.WriteLine($"suite {suite.Name} done in {clock.Elapsed.TotalMinutes:F1} min ({trainedSeconds:F0} s of training): {ResultsPath(suite)}, {ExperimentReport.SectionOf(options.DocsDir)}");
+        return SuiteResults.Read(ResultsPath(suite));
+    }
+
+    private string ResultsPath(ExperimentSuite suite) => Path.Combine(options.DocsDir, "results", suite.Name + ".json");
+
+    private void Publish(ExperimentSuite suite, ExperimentData data, List<RunResult> runs)
+    {
+        string machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}";
+        var results = new SuiteResults(
+            suite.Name, suite.Title, suite.SeedSection, machine, DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
+            data.Description, Math.Round(runs.Where(r => r.ReusedFrom is null).Sum(r => r.Seconds)), [.. runs]);
+        string path = ResultsPath(suite);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using (var writes = new AtomicFiles())
+        {
+            File.WriteAllText(writes.Stage(path), results.ToJson());
+            writes.Commit();
+        }
+
+        ExperimentReport.Write(suite, results, options.DocsDir);
+    }
+
+    private (RunResult, double, PartOutcome?) Single(RunSpec run, ModelConfig config, ExperimentData data, string folder, string prefix, CancellationToken cancellation)
+    {
+        string key = PartTrainer.Key(config, data.Fingerprint, "split");
+        string? reusedFrom = null;
+        double seconds = 0;
+        PartOutcome? outcome = PartTrainer.TryRead(folder, key);
+        if (outcome is null && FindElsewhere(key, folder) is string other)
+        {
+            PartTrainer.Copy(other, folder);
+            outcome = PartTrainer.TryRead(folder, key);
+            reusedFrom = Path.GetRelativePath(options.OutputDir, other);
+            output.WriteLine($"[{prefix}] the same config on the same split was trained in {reusedFrom}: reused");
+        }
+
+        if (outcome is null)
+        {
+            outcome = PartTrainer.Train(folder, key, "split", config, data.For(config), new RunProgress(output, prefix, 50), cancellation);
+            seconds = outcome.Result.Seconds;
+        }
+        else if (reusedFrom is null)
+        {
+            output.WriteLine($"[{prefix}] finished earlier: skipped ({folder})");
+        }
+
+        return (ResultOf(run, config, outcome, [outcome.Result]) with { History = outcome.History, ReusedFrom = reusedFrom }, seconds, outcome);
+    }
+
+    private (RunResult, double, PartOutcome?) Folds(RunSpec run, ModelConfig config, int folds, ExperimentData data, string folder, string prefix, CancellationToken cancellation)
+    {
+        var parts = new List<PartOutcome>();
+        double seconds = 0;
+        for (int f = 0; f < folds; f++)
+        {
+            string name = $"fold-{f + 1}";
+            string key = PartTrainer.Key(config, data.Fingerprint, $"fold {f + 1} of {folds}");
+            string partFolder = Path.Combine(folder, name);
+            PartOutcome? part = PartTrainer.TryRead(partFolder, key);
+            if (part is null)
+            {
+                part = PartTrainer.Train(partFolder, key, name, config, data.ForFold(config, folds, f), new RunProgress(output, $"{prefix} {name}/{folds}", 50), cancellation);
+                seconds += part.Result.Seconds;
+            }
+
+            parts.Add(part);
+        }
+
+        PartResult[] results = [.. parts.Select(p => p.Result)];
+        RunResult mean = ResultOf(run, config, parts[0], results) with
+        {
+            TestRmse = results.Average(p => p.TestRmse),
+            TestRmseUserMean = results.Average(p => p.TestRmseUserMean),
+            LastEpochTestRmse = results.Average(p => p.LastEpochTestRmse),
+            LastEpochTestRmseUserMean = results.Average(p => p.LastEpochTestRmseUserMean),
+            ValidationRmse = results.Average(p => p.ValidationRmse),
+            TrainRmse = results.Average(p => p.TrainRmse),
+            BestEpoch = results.Average(p => p.BestEpoch),
+            Sd = new Spread(Sd(results.Select(p => p.TestRmse)), Sd(results.Select(p => p.TestRmseUserMean)), Sd(results.Select(p => p.LastEpochTestRmseUserMean))),
+        };
+        return (mean, seconds, null);
+    }
+
+    private (RunResult, double, PartOutcome?) Groups(
+        RunSpec run, ModelConfig config, string spec, ExperimentData data, string folder, string prefix, Dictionary<string, PartOutcome> finished, CancellationToken cancellation)
+    {
+        IReadOnlyDictionary<int, string> partition = UserGroups.Of(spec, data.Users, data.Train, data.SplitSeed);
+        PartOutcome? compare = run.Compare is null ? null
+            : finished.TryGetValue(run.Compare, out PartOutcome? c) ? c
+            : throw new ConfigException(run.Compare, 0, $"run '{run.Name}' compares with '{run.Compare}', which must be a single run listed before it");
+        var groups = partition.GroupBy(p => p.Value).OrderBy(g => g.Key, StringComparer.Ordinal).ToArray();
+        var parts = new List<PartOutcome>();
+        var all = new Dictionary<int, (double Sum, int Count)>();
+        double seconds = 0;
+        for (int g = 0; g < groups.Length; g++)
+        {
+            var users = groups[g].Select(p => p.Key).ToHashSet();
+            string name = groups[g].Key.StartsWith("cluster-", StringComparison.Ordinal) ? groups[g].Key : $"group-{groups[g].Key}";
+            string key = PartTrainer.Key(config, data.Fingerprint, $"{spec} {name}: {users.Count} users");
+            string partFolder = Path.Combine(folder, name);
+            PartOutcome? part = PartTrainer.TryRead(partFolder, key);
+            if (part is null)
+            {
+                part = PartTrainer.Train(
+                    partFolder, key, name, config, data.For(config, users), new RunProgress(output, $"{prefix} {name} ({g + 1}/{groups.Length}, {users.Count} users)", 100), cancellation);
+                seconds += part.Result.Seconds;
+            }
+
+            foreach ((int user, (double, int) errors) in part.UserErrors)
+            {
+                all[user] = errors;
+            }
+
+            PartResult result = part.Result;
+            if (compare is not null)
+            {
+                (double global, double userMean) = Combine(compare.UserErrors.Where(e => users.Contains(e.Key)).Select(e => e.Value));
+                result = result with { CompareTestRmse = global, CompareTestRmseUserMean = userMean };
+            }
+
+            parts.Add(part with { Result = result });
+        }
+
+        (double testRmse, double testUserMean) = Combine(all.Values);
+        PartResult[] results = [.. parts.Select(p => p.Result)];
+        int ratings = results.Sum(p => p.TestRatings);
+        int userCount = results.Sum(p => p.Users);
+        RunResult combined = ResultOf(run, config, parts[0], results) with
+        {
+            TestRmse = testRmse,
+            TestRmseUserMean = testUserMean,
+            LastEpochTestRmse = Math.Sqrt(results.Sum(p => p.LastEpochTestRmse * p.LastEpochTestRmse * p.TestRatings) / ratings),
+            LastEpochTestRmseUserMean = results.Sum(p => p.LastEpochTestRmseUserMean * p.Users) / userCount,
+            ValidationRmse = double.NaN,
+            TrainRmse = double.NaN,
+            BestEpoch = results.Average(p => p.BestEpoch),
+        };
+        return (combined, seconds, null);
+    }
+
+    private static RunResult ResultOf(RunSpec run, ModelConfig config, PartOutcome first, PartResult[] parts) => new()
+    {
+        Name = run.Name,
+        Label = run.Label,
+        Config = JsonNode.Parse(config.ToJson())!.AsObject(),
+        Seed = run.Seed,
+        X = run.X,
+        Series = run.Series,
+        Path = first.Path,
+        TestRmse = first.Result.TestRmse,
+        TestRmseUserMean = first.Result.TestRmseUserMean,
+        LastEpochTestRmse = first.Result.LastEpochTestRmse,
+        LastEpochTestRmseUserMean = first.Result.LastEpochTestRmseUserMean,
+        ValidationRmse = first.Result.ValidationRmse,
+        TrainRmse = first.Result.TrainRmse,
+        BestEpoch = first.Result.BestEpoch,
+        Epochs = parts.Max(p => p.Epochs),
+        Seconds = Math.Round(parts.Sum(p => p.Seconds), 1),
+        Parts = parts.Length > 1 ? parts : null,
+        Note = first.Note,
+    };
+
+    /// <summary>A finished model with this key in another run folder of <see cref="ExperimentOptions.OutputDir"/>.</summary>
+    private string? FindElsewhere(string key, string folder)
+    {
+        if (!Directory.Exists(options.OutputDir))
+        {
+            return null;
+        }
+
+        string self = Path.GetFullPath(folder);
+        return Directory.EnumerateDirectories(options.OutputDir)
+            .SelectMany(Directory.EnumerateDirectories)
+            .Where(d => Path.GetFullPath(d) != self)
+            .FirstOrDefault(d => PartTrainer.TryRead(d, key) is not null);
+    }
+
+    private static (double Global, double UserMean) Combine(IEnumerable<(double Sum, int Count)> users)
+    {
+        (double Sum, int Count)[] all = [.. users.Where(u => u.Count > 0)];
+        if (all.Length == 0)
+        {
+            return (double.NaN, double.NaN);
+        }
+
+        return (Math.Sqrt(all.Sum(u => u.Sum) / all.Sum(u => u.Count)), all.Average(u => Math.Sqrt(u.Sum / u.Count)));
+    }
+
+    private static double Sd(IEnumerable<double> values)
+    {
+        double[] v = [.. values];
+        if (v.Length < 2)
+        {
+            return 0;
+        }
+
+        double mean = v.Average();
+        return Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1));
+    }
+
+    private static string Format(double? value) => value is double v ? v.ToString("F4", CultureInfo.InvariantCulture) : "-";
+}

@@ -1,0 +1,166 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using AutoRec.Training.Configuration;
+
+namespace AutoRec.Training.Experiments;
+
+/// <summary>
+/// A suite: the runs of one table (or figure) of the seed report, each a model config made of the suite's base config
+/// and the run's changes. Loaded from <c>experiments/&lt;name&gt;.json</c> next to the trainer.
+/// </summary>
+public sealed record ExperimentSuite
+{
+    internal static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>The suite's name (its file name without .json).</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>What the suite compares, for the report's heading.</summary>
+    public string Title { get; init; } = "";
+
+    /// <summary>Where the seed report has it, e.g. "Table 2".</summary>
+    public string SeedSection { get; init; } = "";
+
+    /// <summary>The base config: a file name in the trainer's <c>configs/</c> folder (without .json).</summary>
+    public string Base { get; init; } = "";
+
+    /// <summary>The figure the suite draws.</summary>
+    public PlotSpec Plot { get; init; } = new();
+
+    /// <summary>The runs, in report order.</summary>
+    public IReadOnlyList<RunSpec> Runs { get; init; } = [];
+
+    /// <summary>Reads and checks a suite file, and every run's config.</summary>
+    /// <exception cref="ConfigException">The file or one of its runs is not usable.</exception>
+    public static ExperimentSuite Load(string path, string configsDir)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ConfigException(path, 0, "suite file not found");
+        }
+
+        ExperimentSuite? suite;
+        try
+        {
+            suite = JsonSerializer.Deserialize<ExperimentSuite>(File.ReadAllText(path), JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new ConfigException(path, e.LineNumber is long l ? (int)l + 1 : 0, e.Message);
+        }
+
+        if (suite is null || suite.Runs.Count == 0)
+        {
+            throw new ConfigException(path, 0, "a suite needs at least one run");
+        }
+
+        suite = suite with { Name = Path.GetFileNameWithoutExtension(path) };
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (RunSpec run in suite.Runs)
+        {
+            if (!names.Add(run.Name) || run.Name.Length == 0 || run.Name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+            {
+                throw new ConfigException(path, 0, $"run name '{run.Name}' must be unique and made of letters, digits, '-', '_' and '.'");
+            }
+
+            if (run.Compare is not null && !suite.Runs.Any(r => r.Name == run.Compare))
+            {
+                throw new ConfigException(path, 0, $"run '{run.Name}': compare names no run of the suite ('{run.Compare}')");
+            }
+
+            _ = suite.ConfigOf(run, configsDir, path);
+        }
+
+        return suite;
+    }
+
+    /// <summary>The model config of <paramref name="run"/>: the base config with the run's changes applied.</summary>
+    /// <exception cref="ConfigException">The result is not a valid config.</exception>
+    public ModelConfig ConfigOf(RunSpec run, string configsDir, string source)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        string baseName = run.Base ?? Base;
+        string basePath = Path.Combine(configsDir, baseName + ".json");
+        if (!File.Exists(basePath))
+        {
+            throw new ConfigException(source, 0, $"base config '{baseName}' not found in {configsDir}");
+        }
+
+        JsonObject merged = JsonNode.Parse(File.ReadAllText(basePath), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!.AsObject();
+        foreach ((string key, JsonNode? value) in run.Config ?? [])
+        {
+            merged[key] = value?.DeepClone();
+        }
+
+        merged["name"] = $"{Name}/{run.Name}";
+        return ModelConfig.Parse(merged.ToJsonString(), $"{source} (run '{run.Name}')");
+    }
+}
+
+/// <summary>One run of a suite.</summary>
+public sealed record RunSpec
+{
+    /// <summary>The run's folder name.</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>The row label in the report (the seed's wording where it has one).</summary>
+    public string Label { get; init; } = "";
+
+    /// <summary>A base config of its own instead of the suite's.</summary>
+    public string? Base { get; init; }
+
+    /// <summary>Changes to the base config (snake_case keys, as in a config file).</summary>
+    public JsonObject? Config { get; init; }
+
+    /// <summary>The seed report's figures for this row, when it gives any.</summary>
+    public SeedFigures? Seed { get; init; }
+
+    /// <summary>The x value of the row in a sweep plot (λ, noise level).</summary>
+    public double? X { get; init; }
+
+    /// <summary>The series of the row in a sweep plot.</summary>
+    public string? Series { get; init; }
+
+    /// <summary>Train once per fold of a k-fold split of all ratings instead of on the pipeline's split (k ≥ 2).</summary>
+    public int? Folds { get; init; }
+
+    /// <summary>
+    /// Train one model per group of users ("age-gender": the users' age and gender bands; "kmeans-K": K clusters of
+    /// their rating vectors) and score all of them together.
+    /// </summary>
+    public string? Groups { get; init; }
+
+    /// <summary>A run of the same suite whose per-user errors this run is compared with, group by group.</summary>
+    public string? Compare { get; init; }
+}
+
+/// <summary>The seed report's numbers for a row: mean of per-user RMSEs on test and train.</summary>
+/// <param name="Test">Test RMSE (mean of per-user RMSEs).</param>
+/// <param name="Train">Train RMSE, where the report gives it.</param>
+public sealed record SeedFigures(double? Test, double? Train);
+
+/// <summary>The figure of a suite.</summary>
+public sealed record PlotSpec
+{
+    /// <summary>"bars" (ours beside the seed's per row), "sweep" (test RMSE against each row's x, one line per series) or "curves" (validation RMSE per epoch of <see cref="Runs"/>).</summary>
+    public string Kind { get; init; } = "bars";
+
+    /// <summary>The x axis label of a sweep.</summary>
+    public string? XLabel { get; init; }
+
+    /// <summary>Whether a sweep's x axis is logarithmic.</summary>
+    public bool LogX { get; init; }
+
+    /// <summary>The runs whose learning curves are drawn.</summary>
+    public IReadOnlyList<string>? Runs { get; init; }
+}

@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AutoRec.Contracts;
+using AutoRec.Data;
+using AutoRec.Training.Configuration;
+using AutoRec.Training.Data;
+using AutoRec.Training.Reporting;
+using AutoRec.Training.Training;
+
+namespace AutoRec.Training.Experiments;
+
+/// <summary>A finished model of a run (the run itself, a fold or a group) and its per-user test errors.</summary>
+/// <param name="Result">Its numbers.</param>
+/// <param name="Path">"sparse" or "dense".</param>
+/// <param name="History">Its learning curves.</param>
+/// <param name="UserErrors">Per user: the sum of squared test errors (best epoch) and their count.</param>
+/// <param name="Note">Why it has no numbers (it diverged), or null.</param>
+public sealed record PartOutcome(
+    PartResult Result, string Path, Curves History, IReadOnlyDictionary<int, (double Sum, int Count)> UserErrors, string? Note = null);
+
+/// <summary>
+/// Trains one model into a folder, or finds it there: <c>part.json</c> (written last) marks it finished, with a
+/// key of its config, data and part, so a finished model is never trained twice and a changed one always is. An
+/// interrupted model resumes from the folder's checkpoint.
+/// </summary>
+internal static class PartTrainer
+{
+    private const string PartFile = "part.json";
+    private const string UserErrorsFile = "test-users.csv";
+    private const int CheckpointEvery = 25;
+
+    /// <summary>The key of <paramref name="config"/> trained on <paramref name="part"/> of the split <paramref name="fingerprint"/> names.</summary>
+    public static string Key(ModelConfig config, string fingerprint, string part)
+    {
+        string canonical = (config with { Name = "" }).ToJson() + "|" + fingerprint + "|" + part;
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    /// <summary>The finished model in <paramref name="folder"/> when its key is <paramref name="key"/>, else null.</summary>
+    public static PartOutcome? TryRead(string folder, string key)
+    {
+        string file = System.IO.Path.Combine(folder, PartFile);
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+
+        try
+        {
+            PartRecord? record = JsonSerializer.Deserialize<PartRecord>(File.ReadAllText(file), ExperimentSuite.JsonOptions);
+            if (record is null || record.Key != key)
+            {
+                return null;
+            }
+
+            return new PartOutcome(record.Result, record.Path, record.History, ReadUserErrors(System.IO.Path.Combine(folder, UserErrorsFile)), record.Note);
+        }
+        catch (Exception e) when (e is JsonException or IOException or FormatException)
+        {
+            return null; // unreadable: trained again
+        }
+    }
+
+    /// <summary>Copies a finished model's files from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    public static void Copy(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        using var writes = new AtomicFiles();
+        foreach (string name in new[] { "history.csv", "learning-curve.png", UserErrorsFile, PartFile })
+        {
+            string source = System.IO.Path.Combine(from, name);
+            if (File.Exists(source))
+            {
+                File.Copy(source, writes.Stage(System.IO.Path.Combine(to, name)), overwrite: true);
+            }
+        }
+
+        writes.Commit();
+    }
+
+    /// <summary>Trains <paramref name="config"/> on <paramref name="data"/> into <paramref name="folder"/> (resuming its checkpoint).</summary>
+    public static PartOutcome Train(string folder, string key, string name, ModelConfig config, TrainingData data, IProgressSink progress, CancellationToken cancellation)
+    {
+        Directory.CreateDirectory(folder);
+        using ModelFolderLock held = ModelFolderLock.Acquire(folder, "autorec-train experiment");
+        string checkpoint = System.IO.Path.Combine(folder, "checkpoint");
+        var trainer = new Trainer(config, data, progress, checkpoint, checkpointEvery: CheckpointEvery);
+        string path = trainer.Path.Kind == TrainingPathKind.Sparse ? "sparse" : "dense";
+        HeldOutRating[][] perUser = [.. data.Test.GroupBy(r => r.UserId).OrderBy(g => g.Key).Select(g => g.ToArray())];
+        PartOutcome outcome;
+        try
+        {
+            TrainingOutcome trained = trainer.Run(perUser, cancellation);
+            var errors = new Dictionary<int, (double Sum, int Count)>();
+            for (int i = 0; i < perUser.Length; i++)
+            {
+                RmseResult user = trained.AlsoScored[i];
+                errors[perUser[i][0].UserId] = (user.Global * user.Global * user.Count, user.Count);
+            }
+
+            EpochResult best = trained.History.First(r => r.Epoch == trained.BestEpoch);
+            var result = new PartResult
+            {
+                Name = name,
+                Users = perUser.Length,
+                TestRatings = trained.Test.Count,
+                TestRmse = trained.Test.Global,
+                TestRmseUserMean = trained.Test.UserMean,
+                LastEpochTestRmse = trained.LastEpochTest.Global,
+                LastEpochTestRmseUserMean = trained.LastEpochTest.UserMean,
+                ValidationRmse = trained.Validation.Global,
+                TrainRmse = best.TrainRmse,
+                BestEpoch = trained.BestEpoch,
+                Epochs = trained.History.Count,
+                Seconds = Math.Round(trained.TrainSeconds, 1),
+            };
+            outcome = new PartOutcome(result, path, CurvesOf(trained.History), errors);
+            Write(folder, key, outcome, trained.History, $"{config.Name} ({name})");
+        }
+        catch (TrainingDivergedException e)
+        {
+            progress.Message(e.Message);
+            var result = new PartResult { Name = name, TestRmse = double.NaN, TestRmseUserMean = double.NaN, LastEpochTestRmse = double.NaN, LastEpochTestRmseUserMean = double.NaN, ValidationRmse = double.NaN, TrainRmse = double.NaN, Epochs = e.Epoch };
+            outcome = new PartOutcome(result, path, new Curves([], [], []), new Dictionary<int, (double, int)>(), $"diverged at epoch {e.Epoch}");
+            Write(folder, key, outcome, [], null);
+        }
+
+        // The checkpoint is only for resuming: a finished model is its part.json.
+        if (Directory.Exists(checkpoint))
+        {
+            Directory.Delete(checkpoint, recursive: true);
+        }
+
+        return outcome;
+    }
+
+    private static void Write(string folder, string key, PartOutcome outcome, IReadOnlyList<EpochResult> history, string? title)
+    {
+        using var writes = new AtomicFiles();
+        string Stage(string name) => writes.Stage(System.IO.Path.Combine(folder, name));
+        File.WriteAllText(Stage("history.csv"), RunReport.HistoryCsv(history));
+        if (title is not null && history.Count > 0)
+        {
+            RunReport.SaveLearningCurve(Stage("learning-curve.png"), history, outcome.Result.BestEpoch, title);
+        }
+
+        var csv = new StringBuilder("user_id,squared_error_sum,count\n");
+        foreach ((int user, (double sum, int count)) in outcome.UserErrors.OrderBy(e => e.Key))
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{user},{sum:R},{count}\n");
+        }
+
+        File.WriteAllText(Stage(UserErrorsFile), csv.ToString());
+        var record = new PartRecord(key, outcome.Path, outcome.Result, outcome.History, outcome.Note);
+        File.WriteAllText(Stage(PartFile), JsonSerializer.Serialize(record, ExperimentSuite.JsonOptions) + "\n");
+        writes.Commit();
+    }
+
+    private static Dictionary<int, (double Sum, int Count)> ReadUserErrors(string path)
+    {
+        var errors = new Dictionary<int, (double Sum, int Count)>();
+        foreach (string line in File.ReadLines(path).Skip(1))
+        {
+            string[] fields = line.Split(',');
+            errors[int.Parse(fields[0], CultureInfo.InvariantCulture)] =
+                (double.Parse(fields[1], CultureInfo.InvariantCulture), int.Parse(fields[2], CultureInfo.InvariantCulture));
+        }
+
+        return errors;
+    }
+
+    private static Curves CurvesOf(IReadOnlyList<EpochResult> history) => new(
+        [.. history.Select(r => Math.Round(r.TrainRmse, 5))],
+        [.. history.Select(r => Math.Round(r.ValidationRmse, 5))],
+        [.. history.Select(r => Math.Round(r.ValidationRmseUserMean, 5))]);
+
+    private sealed record PartRecord(string Key, string Path, PartResult Result, Curves History, string? Note);
+}
