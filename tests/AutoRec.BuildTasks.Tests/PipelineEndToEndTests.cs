@@ -151,6 +151,41 @@ public sealed class PipelineEndToEndTests : IDisposable
         }
     }
 
+    [Fact]
+    [Trait("Category", "EndToEnd")]
+    public void ExperimentsTargetRunsASuiteOnTheDataStageAndSkipsItsFinishedRuns()
+    {
+        string raw = _dir.PathOf("tiny");
+        string outDir = _dir.PathOf("out");
+        string runs = _dir.PathOf("runs");
+        string docs = _dir.PathOf("docs");
+        string suite = _dir.PathOf("tiny-suite.json");
+        TinyDataset.Write(raw);
+        File.WriteAllText(suite, """
+            { "title": "Tiny", "seed_section": "none", "base": "seed-autorec",
+              "runs": [ { "name": "small", "label": "small", "config": { "layers": [8], "epochs": 2, "threads": 1 } },
+                        { "name": "elu", "label": "elu", "config": { "layers": [8], "epochs": 2, "threads": 1, "hidden_activation": "elu" } } ] }
+            """);
+        string[] experiment = ["-t:Experiments", $"-p:Suite={suite}", $"-p:ExperimentsOutputDir={runs}", $"-p:ExperimentsDocsDir={docs}"];
+
+        (int code, string log) = Build(raw, outDir, experiment);
+        Assert.True(code == 0, $"experiments build failed ({code}):\n{log}");
+        Assert.Contains("AutoRec: converted tiny", log, StringComparison.Ordinal);
+        Assert.Contains("[tiny-suite 2/2 elu] epoch 2/2", log, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(docs, "results", "tiny-suite.json")), log);
+        Assert.Contains("<!-- results:tiny-suite", File.ReadAllText(Path.Combine(docs, "experiments.md")), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(outDir, "model", "metrics.json")), "the Experiments target trained the pipeline's model");
+
+        (code, log) = Build(raw, outDir, experiment);
+        Assert.True(code == 0, $"second experiments build failed ({code}):\n{log}");
+        Assert.Contains("[tiny-suite 1/2 small] finished earlier: skipped", log, StringComparison.Ordinal);
+        Assert.Contains("[tiny-suite 2/2 elu] finished earlier: skipped", log, StringComparison.Ordinal);
+
+        (code, log) = Build(raw, outDir, "-t:Experiments");
+        Assert.True(code != 0, $"an Experiments build without a suite succeeded:\n{log}");
+        Assert.Contains("error AR1020: -p:Suite=NAME is required", log, StringComparison.Ordinal);
+    }
+
     private (int ExitCode, string Log) Build(string datasetDir, string outputDir, params string[] extra) =>
         BuildStages(datasetDir, outputDir, "data", extra);
 
