@@ -20,6 +20,7 @@ public sealed class ConfigTests
     [InlineData("{\n  \"layers\": [500, 200],\n  \"tied_weights\": true\n}", "tied_weights")]
     [InlineData("{\n  \"dropout\": 1.5\n}", "dropout")]
     [InlineData("{\n  \"kind\": \"movie-based\"\n}", "kind")]
+    [InlineData("{\n  \"lr_schedule\": \"cosine\",\n  \"lr_decay_patience\": 5\n}", "lr_decay_patience must be 0")]
     public void Bad_configs_fail_with_a_message_that_names_the_problem(string json, string expected)
     {
         var error = Assert.Throws<ConfigException>(() => ModelConfig.Parse(json, "bad.json"));
@@ -52,6 +53,21 @@ public sealed class ConfigTests
     {
         var error = Assert.Throws<ConfigException>(() => ModelConfig.Parse("{\n  \"epochs\": 5,\n  \"seed\": oops\n}", "bad.json"));
         Assert.Equal(3, error.Line);
+    }
+
+    [Fact]
+    public void The_cosine_schedule_falls_from_the_learning_rate_towards_zero_and_is_written_only_when_set()
+    {
+        ModelConfig constant = new() { LearningRate = 0.01, Epochs = 5 };
+        ModelConfig cosine = constant with { LrSchedule = LearningRateSchedule.Cosine };
+
+        Assert.Equal([0.01, 0.01, 0.01], new[] { 1, 3, 5 }.Select(constant.ScheduledLearningRate));
+        Assert.Equal(0.01, cosine.ScheduledLearningRate(1), 12);
+        Assert.Equal(0.005, (cosine with { Epochs = 4 }).ScheduledLearningRate(3), 12);
+        Assert.Equal(0.01 * (1 + Math.Cos(Math.PI * 4 / 5)) / 2, cosine.ScheduledLearningRate(5), 12);
+        Assert.DoesNotContain("lr_schedule", constant.ToJson(), StringComparison.Ordinal);
+        Assert.Contains("\"lr_schedule\": \"cosine\"", cosine.ToJson(), StringComparison.Ordinal);
+        Assert.Equal(cosine, ModelConfig.Parse(cosine.ToJson(), "test") with { Layers = cosine.Layers });
     }
 
     [Fact]

@@ -139,6 +139,75 @@ public sealed class ExperimentTests
         Assert.True(File.Exists(figure));
     }
 
+    [Fact]
+    public void Split_seeds_refits_ensembles_and_blends_follow_the_two_protocols()
+    {
+        using var temp = new TempDir();
+        ExperimentOptions options = Fixture(temp, suite: """
+            { "title": "T", "seed_section": "S", "base": "tiny", "runs": [
+                { "name": "a", "label": "a", "split_seed": 5, "config": { "epochs": 6, "lr_schedule": "cosine" } },
+                { "name": "b", "label": "b", "split_seed": 5, "config": { "epochs": 6, "lr_schedule": "cosine", "seed": 8, "layers": [6] } },
+                { "name": "a-refit", "label": "a, refit", "refit_of": "a" },
+                { "name": "b-refit", "label": "b, refit", "refit_of": "b" },
+                { "name": "mean", "label": "mean", "members": ["a", "b"] },
+                { "name": "blend", "label": "blend", "blend": ["a", "b"] },
+                { "name": "refit-mean", "label": "refit mean", "members": ["a-refit", "b-refit"] },
+                { "name": "refit-blend", "label": "refit blend", "blend": ["a-refit", "b-refit"], "weights_from": "blend" },
+                { "name": "other", "label": "other split", "split_seed": 6, "config": { "epochs": 6, "lr_schedule": "cosine" } } ] }
+            """);
+        var log = new StringWriter();
+        SuiteResults results = new ExperimentRunner(options, log).Run("tiny");
+        RunResult Run(string name) => results.Runs.Single(r => r.Name == name);
+
+        Assert.Equal(5, Run("a").SplitSeed);
+        Assert.NotEqual(Run("a").TestRmse, Run("other").TestRmse);
+        Assert.Equal("a", Run("a-refit").RefitOf);
+        Assert.Equal(Run("a").BestEpoch, Run("a-refit").Epochs);
+        Assert.True(double.IsNaN(Run("a-refit").ValidationRmse));
+        Assert.Contains("refit of a: its config on train + validation", log.ToString(), StringComparison.Ordinal);
+
+        // The mean ensemble is the mean of the members' kept predictions, scored like any run.
+        var data = ExperimentData.Load(options.DataDir);
+        RatingSplit split = data.SplitOf(5);
+        float[] a = PartTrainer.ReadPredictions(Path.Combine(options.OutputDir, "tiny", "a"), split.Validation.Length, split.Test.Length)!.Value.Test;
+        float[] b = PartTrainer.ReadPredictions(Path.Combine(options.OutputDir, "tiny", "b"), split.Validation.Length, split.Test.Length)!.Value.Test;
+        var expected = new RmseAccumulator();
+        for (int i = 0; i < split.Test.Length; i++)
+        {
+            expected.Add(split.Test[i].UserId, Math.Clamp((a[i] + b[i]) / 2.0, 1, 5), split.Test[i].Value);
+        }
+
+        Assert.Equal(expected.Result().Global, Run("mean").TestRmse, 6);
+        Assert.Equal(["a", "b"], Run("mean").Members!);
+
+        // Least squares on validation: at least as good there as either member (up to clipping).
+        RunResult blend = Run("blend");
+        Assert.Equal(3, blend.Weights!.Count);
+        Assert.True(blend.ValidationRmse <= Math.Min(Run("a").ValidationRmse, Run("b").ValidationRmse) + 0.01);
+        Assert.Equal(blend.Weights, Run("refit-blend").Weights);
+        Assert.True(double.IsFinite(Run("refit-mean").TestRmse));
+    }
+
+    [Theory]
+    [InlineData("""{ "name": "x", "label": "x", "members": ["a", "c"] }""", "combines runs of different splits")]
+    [InlineData("""{ "name": "x", "label": "x", "blend": ["a-refit"] }""", "needs weights_from")]
+    [InlineData("""{ "name": "x", "label": "x", "refit_of": "d" }""", "a refit has no validation to follow")]
+    public void Combinations_that_cannot_be_made_fail_naming_the_run(string bad, string expected)
+    {
+        using var temp = new TempDir();
+        ExperimentOptions options = Fixture(temp, suite: $$"""
+            { "title": "T", "seed_section": "S", "base": "tiny", "runs": [
+                { "name": "a", "label": "a", "split_seed": 5 },
+                { "name": "c", "label": "c", "split_seed": 6 },
+                { "name": "d", "label": "d", "config": { "lr_decay_patience": 1 } },
+                { "name": "a-refit", "label": "a, refit", "refit_of": "a" },
+                {{bad}} ] }
+            """);
+        ConfigException e = Assert.Throws<ConfigException>(() => new ExperimentRunner(options, new StringWriter()).Run("tiny"));
+        Assert.Contains("run 'x'", e.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{ "title": "T", "base": "tiny", "runs": [] }""", "at least one run")]
     [InlineData("""{ "title": "T", "base": "tiny", "runs": [ { "name": "a b", "label": "x" } ] }""", "run name 'a b'")]
@@ -146,6 +215,8 @@ public sealed class ExperimentTests
     [InlineData("""{ "title": "T", "base": "tiny", "runs": [ { "name": "a", "label": "x", "config": { "dropout": 2 } } ] }""", "dropout must be in [0, 1)")]
     [InlineData("""{ "title": "T", "base": "tiny", "runs": [ { "name": "a", "label": "x", "compare": "b" } ] }""", "compare names no run")]
     [InlineData("""{ "title": "T", "base": "tiny", "runs": [ { "name": "a", "label": "x", "extra": 1 } ] }""", "extra")]
+    [InlineData("""{ "title": "T", "base": "tiny", "runs": [ { "name": "a", "label": "x", "members": ["b"] }, { "name": "b", "label": "y" } ] }""", "must be a run listed before it")]
+    [InlineData("""{ "title": "T", "base": "tiny", "runs": [ { "name": "a", "label": "x" }, { "name": "b", "label": "y", "refit_of": "a", "folds": 2 } ] }""", "do not combine")]
     public void Bad_suites_fail_naming_the_file_and_the_problem(string json, string expected)
     {
         using var temp = new TempDir();

@@ -38,6 +38,19 @@ public enum LossKind
     MaskedSse,
 }
 
+/// <summary>How the learning rate moves over the epochs (besides plateau decay).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<LearningRateSchedule>))]
+public enum LearningRateSchedule
+{
+    /// <summary>Constant (unless <see cref="ModelConfig.LrDecayPatience"/> decays it on plateaus).</summary>
+    [JsonStringEnumMemberName("constant")]
+    Constant,
+
+    /// <summary>Cosine annealing: epoch e of E trains at lr · (1 + cos(π (e − 1) / E)) / 2, from lr down towards 0.</summary>
+    [JsonStringEnumMemberName("cosine")]
+    Cosine,
+}
+
 /// <summary>Everything that defines a model and how it is trained. Loaded from and saved as JSON.</summary>
 public sealed record ModelConfig
 {
@@ -122,6 +135,18 @@ public sealed record ModelConfig
     /// <summary>Epochs without improvement before the learning rate decays; 0 keeps it constant.</summary>
     public int LrDecayPatience { get; init; }
 
+    /// <summary>
+    /// The learning-rate schedule over <see cref="Epochs"/>. Written only when not constant, so the JSON of every
+    /// config that predates it (and the experiment results keyed by it) stays the same.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public LearningRateSchedule LrSchedule { get; init; }
+
+    /// <summary>The learning rate of <paramref name="epoch"/> (1-based) under <see cref="LrSchedule"/>, before any plateau decay.</summary>
+    public double ScheduledLearningRate(int epoch) => LrSchedule == LearningRateSchedule.Cosine
+        ? LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / Epochs))
+        : LearningRate;
+
     /// <summary>Seed of initialisation, shuffling and noise: a CPU run with the same seed repeats its metrics.</summary>
     public long Seed { get; init; } = 42;
 
@@ -183,6 +208,7 @@ public sealed record ModelConfig
         Require(Patience >= 0, "patience must be >= 0");
         Require(LrDecayPatience >= 0, "lr_decay_patience must be >= 0");
         Require(LrDecayFactor is > 0 and <= 1, "lr_decay_factor must be in (0, 1]");
+        Require(LrSchedule == LearningRateSchedule.Constant || LrDecayPatience == 0, "lr_schedule cosine fixes the learning rate of every epoch: lr_decay_patience must be 0");
         Require(Threads >= 0, "threads must be >= 0");
         Require(!TiedWeights || Layers.SequenceEqual(Layers.Reverse()), "tied_weights needs mirror-symmetric layers, e.g. [500] or [512, 256, 512]");
         return this;

@@ -19,6 +19,7 @@ public sealed class ExperimentData
     private readonly Rating[] _test;
     private readonly RatingScale? _scale;
     private readonly Dictionary<int, Rating[][]> _folds = [];
+    private readonly Dictionary<long, RatingSplit> _splits = [];
     private User[]? _users;
     private Movie[]? _movies;
 
@@ -44,6 +45,9 @@ public sealed class ExperimentData
 
     /// <summary>The users of the split files (users.parquet).</summary>
     public IReadOnlyList<User> Users => _users ??= ParquetTables.ReadUsers(Path.Combine(_dir, "users.parquet"));
+
+    /// <summary>The rating scale predictions are clipped to.</summary>
+    public RatingScale Scale => _scale ?? new RatingScale(_train.Min(r => r.Value), _train.Max(r => r.Value), 0);
 
     /// <summary>The pipeline's training ratings.</summary>
     public IReadOnlyList<Rating> Train => _train;
@@ -74,6 +78,40 @@ public sealed class ExperimentData
         ArgumentNullException.ThrowIfNull(config);
         Rating[] Keep(Rating[] ratings) => users is null ? ratings : [.. ratings.Where(r => users.Contains(r.UserId))];
         return TrainingData.Create(config.Kind, Keep(_train), Keep(_validation), Keep(_test), Side(config), _scale);
+    }
+
+    /// <summary>
+    /// The split with <paramref name="seed"/> (null: the pipeline's own): all the ratings split again with the
+    /// pipeline's fractions (10% of each user's ratings for test, 10% of the rest for validation).
+    /// </summary>
+    public RatingSplit SplitOf(long? seed)
+    {
+        if (seed is not long s)
+        {
+            return new RatingSplit(_train, _validation, _test);
+        }
+
+        if (!_splits.TryGetValue(s, out RatingSplit? split))
+        {
+            split = RatingSplitter.Split([.. _train, .. _validation, .. _test], new SplitOptions(s));
+            _splits[s] = split;
+        }
+
+        return split;
+    }
+
+    /// <summary>
+    /// The training data of <paramref name="config"/> on the split with <paramref name="seed"/>; with
+    /// <paramref name="refit"/>, its validation ratings join the training ratings (protocol B) and none are left
+    /// for validation.
+    /// </summary>
+    public TrainingData ForSplit(ModelConfig config, long? seed, bool refit)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        RatingSplit split = SplitOf(seed);
+        return refit
+            ? TrainingData.Create(config.Kind, [.. split.Train, .. split.Validation], [], split.Test, Side(config), _scale)
+            : TrainingData.Create(config.Kind, split.Train, split.Validation, split.Test, Side(config), _scale);
     }
 
     /// <summary>

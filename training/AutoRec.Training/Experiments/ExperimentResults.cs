@@ -112,6 +112,18 @@ public sealed record RunResult
 
     /// <summary>Why the run has no numbers (it diverged), or null.</summary>
     public string? Note { get; init; }
+
+    /// <summary>The seed of the run's own split, when not the pipeline's.</summary>
+    public long? SplitSeed { get; init; }
+
+    /// <summary>The run whose config and best epoch this one retrained on train + validation (protocol B).</summary>
+    public string? RefitOf { get; init; }
+
+    /// <summary>The runs an ensemble or blend combines.</summary>
+    public IReadOnlyList<string>? Members { get; init; }
+
+    /// <summary>A blend's weights: the intercept, then one per member.</summary>
+    public IReadOnlyList<double>? Weights { get; init; }
 }
 
 /// <summary>Standard deviations over folds (sample, n - 1).</summary>

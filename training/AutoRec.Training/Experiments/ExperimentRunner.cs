@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
+using AutoRec.Contracts;
 using AutoRec.Data;
 using AutoRec.Training.Configuration;
 
@@ -71,22 +72,25 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
         var clock = Stopwatch.StartNew();
         var results = new List<RunResult>();
         var finished = new Dictionary<string, PartOutcome>();
+        var splitSeeds = new Dictionary<string, long?>();
         double trainedSeconds = 0;
         for (int i = 0; i < suite.Runs.Count; i++)
         {
             RunSpec run = suite.Runs[i];
             string prefix = $"{suite.Name} {i + 1}/{suite.Runs.Count} {run.Name}";
-            ModelConfig config = suite.ConfigOf(run, options.ConfigsDir, suite.Name);
             string folder = Path.Combine(options.OutputDir, suite.Name, run.Name);
             (RunResult result, double seconds, PartOutcome? single) = run switch
             {
-                { Folds: int folds } => Folds(run, config, folds, data, folder, prefix, cancellation),
-                { Groups: string groups } => Groups(run, config, groups, data, folder, prefix, finished, cancellation),
-                _ => Single(run, config, data, folder, prefix, cancellation),
+                { Combines: true } => Combine(suite, run, data, splitSeeds, results),
+                { Folds: int folds } => Folds(run, suite.ConfigOf(run, options.ConfigsDir, suite.Name), folds, data, folder, prefix, cancellation),
+                { Groups: string groups } => Groups(run, suite.ConfigOf(run, options.ConfigsDir, suite.Name), groups, data, folder, prefix, finished, cancellation),
+                { RefitOf: string of } => Refit(suite, run, finished[of], splitSeeds[of], data, folder, prefix, cancellation),
+                _ => Single(run, suite.ConfigOf(run, options.ConfigsDir, suite.Name), data, folder, prefix, cancellation),
             };
             if (single is not null)
             {
                 finished[run.Name] = single;
+                splitSeeds[run.Name] = run.SplitSeed ?? (run.RefitOf is string a ? splitSeeds[a] : null);
             }
 
             trainedSeconds += seconds;
@@ -108,7 +112,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
         string machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}";
         var results = new SuiteResults(
             suite.Name, suite.Title, suite.SeedSection, machine, DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
-            data.Description, Math.Round(runs.Where(r => r.ReusedFrom is null).Sum(r => r.Seconds)), [.. runs]);
+            data.Description, Math.Round(runs.Where(r => r.ReusedFrom is null && r.Members is null).Sum(r => r.Seconds)), [.. runs]);
         string path = ResultsPath(suite);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using (var writes = new AtomicFiles())
@@ -122,7 +126,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
 
     private (RunResult, double, PartOutcome?) Single(RunSpec run, ModelConfig config, ExperimentData data, string folder, string prefix, CancellationToken cancellation)
     {
-        string key = PartTrainer.Key(config, data.Fingerprint, "split");
+        string key = PartTrainer.Key(config, data.Fingerprint, run.SplitSeed is long seed ? $"split seed {seed}" : "split");
         string? reusedFrom = null;
         double seconds = 0;
         PartOutcome? outcome = PartTrainer.TryRead(folder, key);
@@ -136,7 +140,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
 
         if (outcome is null)
         {
-            outcome = PartTrainer.Train(folder, key, "split", config, data.For(config), new RunProgress(output, prefix, 50), cancellation);
+            outcome = PartTrainer.Train(folder, key, "split", config, data.ForSplit(config, run.SplitSeed, refit: false), new RunProgress(output, prefix, 50), cancellation);
             seconds = outcome.Result.Seconds;
         }
         else if (reusedFrom is null)
@@ -144,7 +148,102 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
             output.WriteLine($"[{prefix}] finished earlier: skipped ({folder})");
         }
 
-        return (ResultOf(run, config, outcome, [outcome.Result]) with { History = outcome.History, ReusedFrom = reusedFrom }, seconds, outcome);
+        return (ResultOf(run, config, outcome, [outcome.Result]) with { History = outcome.History, ReusedFrom = reusedFrom, SplitSeed = run.SplitSeed }, seconds, outcome);
+    }
+
+    /// <summary>Protocol B: the config of <paramref name="of"/>'s run on its train and validation ratings, for its best epoch count.</summary>
+    private (RunResult, double, PartOutcome?) Refit(
+        ExperimentSuite suite, RunSpec run, PartOutcome of, long? splitSeed, ExperimentData data, string folder, string prefix, CancellationToken cancellation)
+    {
+        RunSpec source = suite.Runs.Single(r => r.Name == run.RefitOf);
+        ModelConfig config = suite.ConfigOf(source, options.ConfigsDir, suite.Name);
+        if (config.LrDecayPatience > 0)
+        {
+            throw new ConfigException(suite.Name, 0, $"run '{run.Name}' refits '{source.Name}', whose learning rate follows validation (lr_decay_patience): a refit has no validation to follow; use a fixed schedule (lr_schedule)");
+        }
+
+        int epochs = of.Result.BestEpoch;
+        string key = PartTrainer.Key(config, data.Fingerprint, $"{(splitSeed is long seed ? $"split seed {seed}" : "split")}, train + validation, {epochs} epochs");
+        PartOutcome? outcome = PartTrainer.TryRead(folder, key);
+        double seconds = 0;
+        if (outcome is null)
+        {
+            output.WriteLine($"[{prefix}] refit of {source.Name}: its config on train + validation for its best epoch count, {epochs}");
+            outcome = PartTrainer.Train(folder, key, "refit", config, data.ForSplit(config, splitSeed, refit: true), new RunProgress(output, prefix, 50), cancellation, epochs);
+            seconds = outcome.Result.Seconds;
+        }
+        else
+        {
+            output.WriteLine($"[{prefix}] finished earlier: skipped ({folder})");
+        }
+
+        return (ResultOf(run, config, outcome, [outcome.Result]) with { History = outcome.History, SplitSeed = splitSeed, RefitOf = source.Name, ValidationRmse = double.NaN }, seconds, outcome);
+    }
+
+    /// <summary>An ensemble (mean) or a blend (least squares on validation) of earlier runs' predictions on one split.</summary>
+    private (RunResult, double, PartOutcome?) Combine(
+        ExperimentSuite suite, RunSpec run, ExperimentData data, Dictionary<string, long?> splitSeeds, List<RunResult> results)
+    {
+        IReadOnlyList<string> names = run.Members ?? run.Blend!;
+        long?[] seeds = [.. names.Select(n => splitSeeds.TryGetValue(n, out long? seed) ? seed
+            : throw new ConfigException(suite.Name, 0, $"run '{run.Name}': '{n}' is not a single run (only single and refit runs can be combined)"))];
+        if (seeds.Distinct().Count() != 1)
+        {
+            throw new ConfigException(suite.Name, 0, $"run '{run.Name}' combines runs of different splits");
+        }
+
+        RatingSplit split = data.SplitOf(seeds[0]);
+        var validation = new List<float[]>();
+        var test = new List<float[]>();
+        foreach (string name in names)
+        {
+            RunResult member = results.Single(r => r.Name == name);
+            int validationCount = member.RefitOf is null ? split.Validation.Length : 0;
+            (float[] Validation, float[] Test) predictions = PartTrainer.ReadPredictions(Path.Combine(options.OutputDir, suite.Name, name), validationCount, split.Test.Length)
+                ?? throw new ConfigException(suite.Name, 0, $"run '{run.Name}': '{name}' kept no predictions (train it again: delete its folder)");
+            validation.Add(predictions.Validation);
+            test.Add(predictions.Test);
+        }
+
+        bool validated = validation.All(v => v.Length == split.Validation.Length);
+        double[] weights = run.Members is not null
+            ? [0, .. names.Select(_ => 1.0 / names.Count)]
+            : run.WeightsFrom is string from ? [.. results.Single(r => r.Name == from).Weights ?? throw new ConfigException(suite.Name, 0, $"run '{run.Name}': '{from}' is not a blend")]
+            : validated ? Blending.FitLeastSquares(validation, split.Validation)
+            : throw new ConfigException(suite.Name, 0, $"run '{run.Name}': a blend of runs without validation predictions needs weights_from");
+        if (weights.Length != names.Count + 1)
+        {
+            throw new ConfigException(suite.Name, 0, $"run '{run.Name}': {weights.Length - 1} weights for {names.Count} members");
+        }
+
+        RatingScale scale = data.Scale;
+        RmseResult testRmse = Blending.Score(test, weights, split.Test, scale);
+        RmseResult validationRmse = validated ? Blending.Score(validation, weights, split.Validation, scale) : new RmseResult(double.NaN, double.NaN, 0);
+        RunResult[] members = [.. names.Select(n => results.Single(r => r.Name == n))];
+        var result = new RunResult
+        {
+            Name = run.Name,
+            Label = run.Label,
+            Config = [],
+            Seed = run.Seed,
+            X = run.X,
+            Series = run.Series,
+            Path = string.Join("+", members.Select(m => m.Path).Distinct()),
+            TestRmse = testRmse.Global,
+            TestRmseUserMean = testRmse.UserMean,
+            LastEpochTestRmse = double.NaN,
+            LastEpochTestRmseUserMean = double.NaN,
+            ValidationRmse = validationRmse.Global,
+            TrainRmse = double.NaN,
+            BestEpoch = members.Average(m => m.BestEpoch),
+            Epochs = members.Max(m => m.Epochs),
+            Seconds = Math.Round(members.Sum(m => m.Seconds), 1),
+            SplitSeed = seeds[0],
+            Members = names,
+            Weights = [.. weights.Select(w => Math.Round(w, 6))],
+        };
+        output.WriteLine($"[{suite.Name} {run.Name}] {(run.Members is not null ? "mean" : "blend")} of {string.Join(", ", names)}");
+        return (result, 0, null);
     }
 
     private (RunResult, double, PartOutcome?) Folds(RunSpec run, ModelConfig config, int folds, ExperimentData data, string folder, string prefix, CancellationToken cancellation)

@@ -78,7 +78,26 @@ public sealed record ExperimentSuite
                 throw new ConfigException(path, 0, $"run '{run.Name}': compare names no run of the suite ('{run.Compare}')");
             }
 
-            _ = suite.ConfigOf(run, configsDir, path);
+            string[] earlier = [.. suite.Runs.TakeWhile(r => r != run).Select(r => r.Name)];
+            string?[] uses = [run.RefitOf, run.WeightsFrom, .. run.Members ?? [], .. run.Blend ?? []];
+            foreach (string? name in uses)
+            {
+                if (name is not null && !earlier.Contains(name))
+                {
+                    throw new ConfigException(path, 0, $"run '{run.Name}' uses '{name}', which must be a run listed before it");
+                }
+            }
+
+            int kinds = new[] { run.Folds is not null, run.Groups is not null, run.RefitOf is not null, run.Members is not null, run.Blend is not null }.Count(k => k);
+            if (kinds > 1)
+            {
+                throw new ConfigException(path, 0, $"run '{run.Name}': folds, groups, refit_of, members and blend do not combine");
+            }
+
+            if (!run.Combines)
+            {
+                _ = suite.ConfigOf(run, configsDir, path);
+            }
         }
 
         return suite;
@@ -142,6 +161,28 @@ public sealed record RunSpec
 
     /// <summary>A run of the same suite whose per-user errors this run is compared with, group by group.</summary>
     public string? Compare { get; init; }
+
+    /// <summary>Train on a fresh split of all the ratings with this seed (the pipeline's fractions) instead of the pipeline's split.</summary>
+    public long? SplitSeed { get; init; }
+
+    /// <summary>
+    /// Protocol B: retrain the config of this earlier single run of the suite (same split seed) on its train and
+    /// validation ratings together, for as many epochs as that run's best epoch, and score test once.
+    /// </summary>
+    public string? RefitOf { get; init; }
+
+    /// <summary>An ensemble: the mean of these earlier single runs' predictions (all on one split).</summary>
+    public IReadOnlyList<string>? Members { get; init; }
+
+    /// <summary>A blend: these earlier runs' predictions weighted by least squares (with an intercept) fit on validation.</summary>
+    public IReadOnlyList<string>? Blend { get; init; }
+
+    /// <summary>With <see cref="Blend"/>: take the weights of this earlier blend instead of fitting (refit members have no validation ratings).</summary>
+    public string? WeightsFrom { get; init; }
+
+    /// <summary>Whether the run combines other runs' predictions instead of training.</summary>
+    [JsonIgnore]
+    public bool Combines => Members is not null || Blend is not null;
 }
 
 /// <summary>The seed report's numbers for a row: mean of per-user RMSEs on test and train.</summary>

@@ -29,6 +29,7 @@ internal static class PartTrainer
 {
     private const string PartFile = "part.json";
     private const string UserErrorsFile = "test-users.csv";
+    private const string PredictionsFile = "predictions.bin";
     private const int CheckpointEvery = 25;
 
     /// <summary>The key of <paramref name="config"/> trained on <paramref name="part"/> of the split <paramref name="fingerprint"/> names.</summary>
@@ -68,7 +69,7 @@ internal static class PartTrainer
     {
         Directory.CreateDirectory(to);
         using var writes = new AtomicFiles();
-        foreach (string name in new[] { "history.csv", "learning-curve.png", UserErrorsFile, PartFile })
+        foreach (string name in new[] { "history.csv", "learning-curve.png", UserErrorsFile, PredictionsFile, PartFile })
         {
             string source = System.IO.Path.Combine(from, name);
             if (File.Exists(source))
@@ -80,13 +81,33 @@ internal static class PartTrainer
         writes.Commit();
     }
 
-    /// <summary>Trains <paramref name="config"/> on <paramref name="data"/> into <paramref name="folder"/> (resuming its checkpoint).</summary>
-    public static PartOutcome Train(string folder, string key, string name, ModelConfig config, TrainingData data, IProgressSink progress, CancellationToken cancellation)
+    /// <summary>
+    /// The validation and test predictions (not clipped, in the split's order) of the finished model in
+    /// <paramref name="folder"/>, or null when it has none (trained before predictions were kept).
+    /// </summary>
+    public static (float[] Validation, float[] Test)? ReadPredictions(string folder, int validationCount, int testCount)
+    {
+        string file = System.IO.Path.Combine(folder, PredictionsFile);
+        if (!File.Exists(file) || new FileInfo(file).Length != ((long)validationCount + testCount) * sizeof(float))
+        {
+            return null;
+        }
+
+        float[] all = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(file)).ToArray();
+        return (all[..validationCount], all[validationCount..]);
+    }
+
+    /// <summary>
+    /// Trains <paramref name="config"/> on <paramref name="data"/> into <paramref name="folder"/> (resuming its
+    /// checkpoint), stopping after <paramref name="lastEpoch"/> when given.
+    /// </summary>
+    public static PartOutcome Train(
+        string folder, string key, string name, ModelConfig config, TrainingData data, IProgressSink progress, CancellationToken cancellation, int? lastEpoch = null)
     {
         Directory.CreateDirectory(folder);
         using ModelFolderLock held = ModelFolderLock.Acquire(folder, "autorec-train experiment");
         string checkpoint = System.IO.Path.Combine(folder, "checkpoint");
-        var trainer = new Trainer(config, data, progress, checkpoint, checkpointEvery: CheckpointEvery);
+        var trainer = new Trainer(config, data, progress, checkpoint, checkpointEvery: CheckpointEvery, lastEpoch: lastEpoch);
         string path = trainer.Path.Kind == TrainingPathKind.Sparse ? "sparse" : "dense";
         HeldOutRating[][] perUser = [.. data.Test.GroupBy(r => r.UserId).OrderBy(g => g.Key).Select(g => g.ToArray())];
         PartOutcome outcome;
@@ -117,14 +138,14 @@ internal static class PartTrainer
                 Seconds = Math.Round(trained.TrainSeconds, 1),
             };
             outcome = new PartOutcome(result, path, CurvesOf(trained.History), errors);
-            Write(folder, key, outcome, trained.History, $"{config.Name} ({name})");
+            Write(folder, key, outcome, trained.History, $"{config.Name} ({name})", [.. trained.ValidationPredictions, .. trained.TestPredictions]);
         }
         catch (TrainingDivergedException e)
         {
             progress.Message(e.Message);
             var result = new PartResult { Name = name, TestRmse = double.NaN, TestRmseUserMean = double.NaN, LastEpochTestRmse = double.NaN, LastEpochTestRmseUserMean = double.NaN, ValidationRmse = double.NaN, TrainRmse = double.NaN, Epochs = e.Epoch };
             outcome = new PartOutcome(result, path, new Curves([], [], []), new Dictionary<int, (double, int)>(), $"diverged at epoch {e.Epoch}");
-            Write(folder, key, outcome, [], null);
+            Write(folder, key, outcome, [], null, []);
         }
 
         // The checkpoint is only for resuming: a finished model is its part.json.
@@ -136,10 +157,11 @@ internal static class PartTrainer
         return outcome;
     }
 
-    private static void Write(string folder, string key, PartOutcome outcome, IReadOnlyList<EpochResult> history, string? title)
+    private static void Write(string folder, string key, PartOutcome outcome, IReadOnlyList<EpochResult> history, string? title, float[] predictions)
     {
         using var writes = new AtomicFiles();
         string Stage(string name) => writes.Stage(System.IO.Path.Combine(folder, name));
+        File.WriteAllBytes(Stage(PredictionsFile), System.Runtime.InteropServices.MemoryMarshal.AsBytes(predictions.AsSpan()).ToArray());
         File.WriteAllText(Stage("history.csv"), RunReport.HistoryCsv(history));
         if (title is not null && history.Count > 0)
         {

@@ -111,6 +111,26 @@ internal sealed class SparseTrainingPath : ITrainingPath
     /// <inheritdoc />
     public RmseResult[] Score(params HeldOutRating[][] sets)
     {
+        List<(RatingRows, int)> targets = PredictInto(sets);
+        var results = new RmseResult[sets.Length];
+        for (int i = 0; i < sets.Length; i++)
+        {
+            results[i] = HeldOutRmse.ScoreEach(_predictions.AsSpan(targets[i].Item2, sets[i].Length), sets[i], _data.Scale);
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc />
+    public float[][] Predict(params HeldOutRating[][] sets)
+    {
+        List<(RatingRows, int)> targets = PredictInto(sets);
+        return [.. sets.Select((set, i) => _predictions.AsSpan(targets[i].Item2, set.Length).ToArray())];
+    }
+
+    /// <summary>Predicts every rating of <paramref name="sets"/> into <c>_predictions</c>; returns each set's targets and first slot.</summary>
+    private List<(RatingRows, int)> PredictInto(HeldOutRating[][] sets)
+    {
         ArgumentNullException.ThrowIfNull(sets);
         var targets = new List<(RatingRows, int)>();
         int slots = 0;
@@ -147,13 +167,7 @@ internal sealed class SparseTrainingPath : ITrainingPath
             _pass.Predict(batch, _predictions);
         }
 
-        var results = new RmseResult[sets.Length];
-        for (int i = 0; i < sets.Length; i++)
-        {
-            results[i] = HeldOutRmse.ScoreEach(_predictions.AsSpan(targets[i].Item2, sets[i].Length), sets[i], _data.Scale);
-        }
-
-        return results;
+        return targets;
     }
 
     /// <inheritdoc />

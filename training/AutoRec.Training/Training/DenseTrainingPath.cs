@@ -54,6 +54,14 @@ internal sealed class DenseTrainingPath : ITrainingPath
     }
 
     /// <inheritdoc />
+    public float[][] Predict(params HeldOutRating[][] sets)
+    {
+        ArgumentNullException.ThrowIfNull(sets);
+        _matrix.PredictAll(Network, _predictions);
+        return [.. sets.Select(set => set.Select(r => _predictions[((long)r.Row * _data.ColumnCount) + r.Column]).ToArray())];
+    }
+
+    /// <inheritdoc />
     public void SetLearningRate(double rate)
     {
         foreach (var group in _optimizer.ParamGroups)

@@ -26,6 +26,9 @@ internal interface ITrainingPath : IDisposable
     /// <summary>The RMSEs of the current weights (eval mode, predictions clipped to the scale) at each list of ratings.</summary>
     RmseResult[] Score(params HeldOutRating[][] sets);
 
+    /// <summary>The current weights' predictions (eval mode, not clipped) at each list of ratings, in its order.</summary>
+    float[][] Predict(params HeldOutRating[][] sets);
+
     /// <summary>Sets the learning rate of the next steps.</summary>
     void SetLearningRate(double rate);
 

@@ -11,12 +11,14 @@ namespace AutoRec.Training.Training;
 
 /// <summary>
 /// What a finished training run produced: the best epoch's network and scores, the last epoch's test scores
-/// (<paramref name="LastEpochTest"/>, what a run without model selection reports) and the best epoch's scores at the
-/// extra sets the caller asked for (<paramref name="AlsoScored"/>).
+/// (<paramref name="LastEpochTest"/>, what a run without model selection reports), the best epoch's scores at the
+/// extra sets the caller asked for (<paramref name="AlsoScored"/>) and its predictions (not clipped) at the
+/// validation and test ratings, in their order (for ensembles and blends).
 /// </summary>
 public sealed record TrainingOutcome(
     AutoencoderNetwork Network, IReadOnlyList<EpochResult> History, int BestEpoch, RmseResult Validation,
-    RmseResult Test, double TrainSeconds, bool StoppedEarly, RmseResult LastEpochTest, IReadOnlyList<RmseResult> AlsoScored);
+    RmseResult Test, double TrainSeconds, bool StoppedEarly, RmseResult LastEpochTest, IReadOnlyList<RmseResult> AlsoScored,
+    float[] ValidationPredictions, float[] TestPredictions);
 
 /// <summary>A run that diverged (NaN or infinite loss).</summary>
 public sealed class TrainingDivergedException(int epoch, string detail)
@@ -42,18 +44,23 @@ public sealed class Trainer
     private readonly Checkpoint? _checkpoint;
     private readonly PlateauPolicy _policy;
     private readonly int _checkpointEvery;
+    private readonly int _lastEpoch;
 
     /// <summary>
     /// Creates a trainer; <paramref name="checkpointDir"/> null disables checkpoints, which are written every
     /// <paramref name="checkpointEvery"/> epochs and after the last; <paramref name="path"/> null lets
-    /// <see cref="TrainingPath.Choose"/> pick the path.
+    /// <see cref="TrainingPath.Choose"/> pick the path; <paramref name="lastEpoch"/> stops training after that epoch
+    /// (the schedule still spans <see cref="ModelConfig.Epochs"/>: a refit replays a run's first epochs exactly).
     /// </summary>
     public Trainer(
-        ModelConfig config, TrainingData data, IProgressSink progress, string? checkpointDir, TrainingPathChoice? path = null, int checkpointEvery = 1)
+        ModelConfig config, TrainingData data, IProgressSink progress, string? checkpointDir, TrainingPathChoice? path = null,
+        int checkpointEvery = 1, int? lastEpoch = null)
     {
+        ArgumentNullException.ThrowIfNull(config);
         ArgumentOutOfRangeException.ThrowIfLessThan(checkpointEvery, 1);
         _checkpointEvery = checkpointEvery;
-        ArgumentNullException.ThrowIfNull(config);
+        _lastEpoch = Math.Min(lastEpoch ?? config.Epochs, config.Epochs);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_lastEpoch, 1, nameof(lastEpoch));
         _config = config;
         _data = data;
         _progress = progress;
@@ -88,11 +95,17 @@ public sealed class Trainer
             : new DenseTrainingPath(_config, _data, network);
 
         TrainerState state = ResumeOrStart(path);
-        _progress.Start(_config.Epochs, state.Epoch);
-        for (int epoch = state.Epoch + 1; epoch <= _config.Epochs && !state.Plateau.Finished; epoch++)
+        _progress.Start(_lastEpoch, state.Epoch);
+        for (int epoch = state.Epoch + 1; epoch <= _lastEpoch && !state.Plateau.Finished; epoch++)
         {
             cancellation.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
+
+            if (_config.LrSchedule != LearningRateSchedule.Constant)
+            {
+                state.Plateau.LearningRate = _config.ScheduledLearningRate(epoch);
+                path.SetLearningRate(state.Plateau.LearningRate);
+            }
 
             // Reseeding per epoch makes a resumed run draw exactly what an uninterrupted one would.
             random.manual_seed(unchecked((_config.Seed * 1_000_003) + epoch));
@@ -109,7 +122,7 @@ public sealed class Trainer
             state.Record(result);
             EpochVerdict verdict = _policy.Observe(state.Plateau, epoch, validation);
             Apply(verdict, state, path);
-            if (epoch % _checkpointEvery == 0 || epoch == _config.Epochs || state.Plateau.Finished)
+            if (epoch % _checkpointEvery == 0 || epoch == _lastEpoch || state.Plateau.Finished)
             {
                 _checkpoint?.Save(path, state);
             }
@@ -126,11 +139,13 @@ public sealed class Trainer
             state.BestWeights.RestoreTo(path.Parameters);
         }
 
-        RmseResult[] final = path.Score([_data.Validation, _data.Test, .. alsoScore ?? []]);
+        HeldOutRating[][] sets = [_data.Validation, _data.Test, .. alsoScore ?? []];
+        float[][] predictions = path.Predict(sets);
+        RmseResult[] final = [.. sets.Select((set, i) => HeldOutRmse.ScoreEach(predictions[i], set, _data.Scale))];
         _progress.Finish();
         return new TrainingOutcome(
             path.SyncNetwork(), state.History, state.Plateau.BestEpoch, final[0], final[1], state.TrainSeconds, state.Plateau.StoppedEarly,
-            lastEpochTest, final[2..]);
+            lastEpochTest, final[2..], predictions[0], predictions[1]);
     }
 
     /// <summary>The checkpoint's state when there is a usable one (network and optimizer restored too), else a fresh start.</summary>
