@@ -71,6 +71,9 @@ public sealed class SparseGradientTests
             "deep selu dropout l2" => (user with { Layers = [6, 4, 6], HiddenActivation = Activation.Selu, OutputActivation = Activation.Selu, Dropout = 0.5 }, users),
             "deep tanh masking user-mean" => (user with { Layers = [6, 3, 6], HiddenActivation = Activation.Tanh, MaskingNoise = 0.3, Default = DefaultRating.UserMean }, users),
             "dropout on the only hidden layer" => (item with { Dropout = 0.4 }, items),
+            "input dropout" => (user with { InputDropout = 0.3 }, users),
+            "gaussian user-mean side" => (user with { GaussianNoise = 0.4, Default = DefaultRating.UserMean, SideInformation = true }, SyntheticRatings.Data(side: SideFeatures.ForUsers(Users()))),
+            "gaussian deep item" => (item with { Layers = [150, 20, 150], GaussianNoise = 0.2, HiddenActivation = Activation.Elu }, items),
 
             // Rows longer than the kernels' 128-float chunks (with a remainder), as real models have.
             "wide rows" => (user with { Layers = [300] }, users),
@@ -108,8 +111,17 @@ public sealed class SparseGradientTests
         int[] rows = [.. new[] { 5, 0, 17, 3, 9, 29, 12, 21, 8, 2, 26 }.Where(r => r < data.RowCount)];
         var batch = new SparseBatch(16, data.ColumnCount, partitions);
         ulong maskKey = CounterRandom.Key(config.Seed, 1, 1);
-        batch.LoadTraining(rows, data.Ratings, fill, config.MaskingNoise, maskKey, config.Loss);
-        var pass = new SparseForwardBackward(model, fill, data.Side?.Rows, 16, partitions);
+        double hide = config.InputDropout > 0 ? config.InputDropout : config.MaskingNoise;
+        float visibleScale = config.InputDropout > 0 ? (float)(1 / (1 - config.InputDropout)) : 1f;
+        batch.LoadTraining(rows, data.Ratings, fill, hide, maskKey, config.Loss, visibleScale);
+        var pass = new SparseForwardBackward(model, fill, data.Side?.Rows, 16, partitions, gaussianNoise: config.GaussianNoise > 0);
+        var noiseRandom = new Random(5);
+        float[] noise = [.. Enumerable.Range(0, config.GaussianNoise > 0 ? rows.Length * data.ColumnCount : 0).Select(_ => (float)(config.GaussianNoise * ((noiseRandom.NextDouble() * 2) - 1)))];
+        if (noise.Length > 0)
+        {
+            noise.CopyTo(pass.NoiseFor(rows.Length));
+        }
+
         double loss = pass.Train(batch, CounterRandom.Key(config.Seed, 1, 2)).Loss + model.L2Penalty();
         float[] mask = pass.DropoutMask(rows.Length);
 
@@ -126,19 +138,25 @@ public sealed class SparseGradientTests
             {
                 int at = (i * data.ColumnCount) + data.Ratings.Columns[k];
                 ratings[at] = data.Ratings.Values[k];
-                bool shown = SparseBatch.IsVisible(maskKey, k, config.MaskingNoise);
-                visible[at] = shown ? ratings[at] : 0;
+                bool shown = SparseBatch.IsVisible(maskKey, k, hide);
+                visible[at] = shown ? ratings[at] * visibleScale : 0;
                 hidden += shown ? 0 : 1;
             }
         }
 
-        Assert.True(config.MaskingNoise == 0 || hidden > 0, "masking noise hid nothing: the case tests nothing");
+        Assert.True(hide == 0 || hidden > 0, "masking noise hid nothing: the case tests nothing");
         using var scope = NewDisposeScope();
         Tensor target = tensor(ratings).reshape(rows.Length, data.ColumnCount);
         Tensor? side = data.Side is null
             ? null
             : tensor(rows.SelectMany(r => data.Side.Rows.Skip(r * data.Side.Width).Take(data.Side.Width)).Select(v => (double)v).ToArray()).reshape(rows.Length, data.Side.Width);
         Tensor x = new InputPreparation(config, data).Prepare(tensor(visible).reshape(rows.Length, data.ColumnCount), side, training: false).to_type(ScalarType.Float64);
+        if (noise.Length > 0)
+        {
+            // The dense path's Gaussian noise, here the values the sparse pass was given, on the rating columns only.
+            Tensor e = tensor(noise.Select(v => (double)v).ToArray()).reshape(rows.Length, data.ColumnCount);
+            x = side is null ? x + e : cat([x.narrow(1, 0, data.ColumnCount) + e, x.narrow(1, data.ColumnCount, data.Side!.Width)], 1);
+        }
         Tensor output = Forward(network, config, x, mask, rows.Length);
         Tensor expectedLoss = MaskedLoss.Compute(output, target, target.ne(0).to_type(ScalarType.Float64), config.Loss) + network.L2Penalty();
         expectedLoss.backward();

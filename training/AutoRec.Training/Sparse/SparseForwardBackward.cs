@@ -39,9 +39,15 @@ internal sealed unsafe class SparseForwardBackward
     private readonly double[] _loss;
     private readonly double[] _penalty;
     private readonly FloatBuffer[] _rowGradient;
+    private readonly FloatBuffer? _noise;
+    private readonly FloatBuffer? _noiseGradient;
+    private int _noiseRows;
 
-    /// <summary>Workspace for batches of up to <paramref name="capacity"/> rows of <paramref name="model"/>.</summary>
-    public SparseForwardBackward(SparseAutoencoder model, SparseFill fill, float[]? side, int capacity, int partitions)
+    /// <summary>
+    /// Workspace for batches of up to <paramref name="capacity"/> rows of <paramref name="model"/>; with
+    /// <paramref name="gaussianNoise"/>, also for dense noise on the rating inputs (see <see cref="NoiseFor"/>).
+    /// </summary>
+    public SparseForwardBackward(SparseAutoencoder model, SparseFill fill, float[]? side, int capacity, int partitions, bool gaussianNoise = false)
     {
         _model = model;
         _fill = fill;
@@ -81,6 +87,28 @@ internal sealed unsafe class SparseForwardBackward
         _penalty = new double[partitions];
         int widest = Math.Max(model.Width(0), model.Width(_hidden - 1));
         _rowGradient = [.. Enumerable.Range(0, partitions).Select(_ => new FloatBuffer(widest))];
+        if (gaussianNoise)
+        {
+            _noise = new FloatBuffer((long)capacity * model.Columns);
+            _noiseGradient = new FloatBuffer((long)model.Columns * model.Width(0));
+        }
+    }
+
+    /// <summary>
+    /// The buffer for the Gaussian noise of the next training pass, [rows, rating columns] row-major, already scaled
+    /// by σ: the caller fills it, and the pass adds it to every rating input (unknown ones too, as the dense path
+    /// does). Its share of the first layer is a dense product, z += E·W, and of the gradient, dW += Eᵀ·dz.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The pass was made without noise.</exception>
+    public Span<float> NoiseFor(int rows)
+    {
+        if (_noise is null)
+        {
+            throw new InvalidOperationException("this pass was made without gaussian noise");
+        }
+
+        _noiseRows = rows;
+        return _noise.Span[..(rows * _model.Columns)];
     }
 
     /// <summary>
@@ -110,6 +138,7 @@ internal sealed unsafe class SparseForwardBackward
         }
 
         FirstLayerBackward(batch, adam);
+        _noiseRows = 0;
         double loss = 0;
         double penalty = 0;
         for (int p = 0; p < _partitions; p++)
@@ -191,6 +220,17 @@ internal sealed unsafe class SparseForwardBackward
         });
 
         Run(p => FirstLayerInputs(batch, p));
+        if (training && _noiseRows > 0)
+        {
+            CheckNoise(batch);
+            float* noise = _noise!.Pointer;
+            float* weights = _model.Weights[0].Pointer;
+            float* z = _z[0].Pointer;
+            int columns = _model.Columns;
+            Run(p => Gemm.Multiply(
+                batch.Count * p / _partitions, batch.Count * (p + 1) / _partitions, width, columns, noise, columns, 1, weights, width, z, width, accumulate: true));
+        }
+
         Run(p =>
         {
             for (int i = batch.Count * p / _partitions; i < batch.Count * (p + 1) / _partitions; i++)
@@ -545,6 +585,18 @@ internal sealed unsafe class SparseForwardBackward
             }
         }
 
+        float* noiseGradient = null;
+        if (_noiseRows > 0)
+        {
+            // Eᵀ·dz, every column's share of the noise, before any weight row moves.
+            CheckNoise(batch);
+            float* noise = _noise!.Pointer;
+            noiseGradient = _noiseGradient!.Pointer;
+            int columns = _model.Columns;
+            Run(p => Gemm.Multiply(
+                columns * p / _partitions, columns * (p + 1) / _partitions, width, batch.Count, noise, 1, columns, dz, width, noiseGradient, width, accumulate: false));
+        }
+
         Run(p =>
         {
             int[] starts = batch.InputStart;
@@ -554,6 +606,11 @@ internal sealed unsafe class SparseForwardBackward
                 for (int c = batch.InputPartition[p]; c < batch.InputPartition[p + 1]; c++)
                 {
                     float* dw = adam is null ? gradients + ((long)c * width) : _rowGradient[p].Pointer;
+                    if (noiseGradient is not null)
+                    {
+                        Simd.Add(noiseGradient + ((long)c * width), dw, width);
+                    }
+
                     int start = starts[c];
                     int count = starts[c + 1] - start;
                     if (count > 0)
@@ -598,6 +655,14 @@ internal sealed unsafe class SparseForwardBackward
                     }
                 }
             });
+        }
+    }
+
+    private void CheckNoise(SparseBatch batch)
+    {
+        if (_noiseRows != batch.Count)
+        {
+            throw new InvalidOperationException($"noise for {_noiseRows} rows, a batch of {batch.Count}");
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using AutoRec.Contracts;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
@@ -49,7 +50,7 @@ internal sealed class SparseTrainingPath : ITrainingPath
         _fill = new SparseFill(config, data);
         int capacity = Math.Max(config.BatchSize, EvaluationRows);
         _batch = new SparseBatch(capacity, data.ColumnCount, threads);
-        _pass = new SparseForwardBackward(_model, _fill, data.Side?.Rows, capacity, threads);
+        _pass = new SparseForwardBackward(_model, _fill, data.Side?.Rows, capacity, threads, gaussianNoise: config.GaussianNoise > 0);
         _adam = new FusedAdam(_model, config.LearningRate, threads);
 
         // Input dropout on a zero-filled input only touches the observed ratings (TrainingPath sends other fills to
@@ -89,6 +90,13 @@ internal sealed class SparseTrainingPath : ITrainingPath
             int length = Math.Min(_config.BatchSize, rows - start);
             _batch.LoadTraining(order.AsSpan(start, length), _data.Ratings, _fill, _hidden, maskKey, _config.Loss, _visibleScale);
             ulong dropoutKey = CounterRandom.Key(_config.Seed, epoch, DropoutStream + batches);
+            if (_config.GaussianNoise > 0)
+            {
+                // libtorch's generator (seeded per epoch by the trainer, like the shuffle): vectorised, and a resumed
+                // run draws what an uninterrupted one would.
+                using Tensor noise = randn(length, _data.ColumnCount).mul_(_config.GaussianNoise);
+                MemoryMarshal.Cast<byte, float>(noise.bytes).CopyTo(_pass.NoiseFor(length));
+            }
 
             // The first and output layers' rows are updated within the backward pass (see SparseForwardBackward.Train):
             // a diverging batch has then moved them, but it ends the run anyway.

@@ -25,7 +25,8 @@ public sealed record TrainingPathChoice(TrainingPathKind Kind, string Reason)
 /// <summary>
 /// Chooses the training path of a config: the sparse path serves every config whose input is its observed ratings
 /// plus a fill that is a fixed vector per row (zero, a constant, the row's or each column's mean), with masking noise,
-/// dropout, input dropout on a zero fill (where it only drops observed ratings), side features, any depth and activation, both losses and L2. What changes unknown entries one by one, or
+/// dropout, input dropout on a zero fill (where it only drops observed ratings), Gaussian noise on every input (a
+/// dense product per batch on the first layer only), side features, any depth and activation, both losses and L2. What changes unknown entries one by one, or
 /// ties weights, goes dense.
 /// </summary>
 public static class TrainingPath
@@ -62,11 +63,6 @@ public static class TrainingPath
         if (config.TiedWeights)
         {
             return "tied_weights (the decoder shares the encoder's weights)";
-        }
-
-        if (config.GaussianNoise > 0)
-        {
-            return "gaussian_noise > 0 (it changes every input entry, unknown ones too)";
         }
 
         if (config.InputDropout > 0 && config.Default != DefaultRating.Zero)
