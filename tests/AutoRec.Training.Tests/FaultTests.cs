@@ -45,7 +45,7 @@ public sealed class FaultTests
 
         using var cancel = new CancellationTokenSource();
         Assert.Throws<OperationCanceledException>(
-            () => new Trainer(config, data, new RecordingProgress(cancel, cancelEpoch: 3), checkpoint).Run(cancellation: cancel.Token));
+            () => new Trainer(config, data, new RecordingProgress(cancel, cancelEpoch: 3), checkpoint).Run(cancel.Token));
         string file = Path.Combine(checkpoint, damaged);
         byte[] bytes = File.ReadAllBytes(file);
         File.WriteAllBytes(file, bytes[..(bytes.Length / 3)]);

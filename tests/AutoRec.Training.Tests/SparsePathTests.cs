@@ -183,7 +183,7 @@ public sealed class SparsePathTests
 
         using var cancel = new CancellationTokenSource();
         Assert.Throws<OperationCanceledException>(
-            () => new Trainer(config, data, new RecordingProgress(cancel, cancelEpoch: 3), resumedDir.Root).Run(cancellation: cancel.Token));
+            () => new Trainer(config, data, new RecordingProgress(cancel, cancelEpoch: 3), resumedDir.Root).Run(cancel.Token));
         var progress = new RecordingProgress();
         TrainingOutcome resumed = new Trainer(config, data, progress, resumedDir.Root).Run();
         Assert.Equal([4, 5, 6], progress.Epochs.Select(e => e.Epoch));

@@ -68,7 +68,7 @@ public sealed class TrainerTests
 
         using var cancel = new CancellationTokenSource();
         var interrupted = new RecordingProgress(cancel, cancelEpoch: 3);
-        Assert.Throws<OperationCanceledException>(() => new Trainer(config, data, interrupted, resumedDir.Root).Run(cancellation: cancel.Token));
+        Assert.Throws<OperationCanceledException>(() => new Trainer(config, data, interrupted, resumedDir.Root).Run(cancel.Token));
         Assert.Equal(3, interrupted.Epochs.Count);
 
         var resumedProgress = new RecordingProgress();

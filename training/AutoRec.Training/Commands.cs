@@ -39,8 +39,7 @@ public static class Commands
             $"({data.TrainRatings.Length:N0} train, {data.Validation.Length:N0} validation, {data.Test.Length:N0} test ratings; loaded in {load.Elapsed.TotalSeconds:F1} s)");
         MemoryBudget.Check(config, data, configPath);
 
-        var trainer = new Trainer(config, data, progress, files.Checkpoint);
-        TrainingOutcome outcome = trainer.Run(cancellation: cancellation);
+        TrainingOutcome outcome = EnsembleTrainer.Run(config, data, progress, files.Checkpoint, cancellation: cancellation);
         EpochResult best = outcome.History.First(r => r.Epoch == outcome.BestEpoch);
         long parameters = outcome.Network.parameters().Sum(p => p.numel());
         var metrics = new RunMetrics(
@@ -59,7 +58,8 @@ public static class Commands
             }
 
             outcome.Network.save(Stage(files.Weights));
-            File.WriteAllText(Stage(files.Config), config.ToJson());
+            // An ensemble's model files are its merged network: config.json describes that architecture.
+            File.WriteAllText(Stage(files.Config), EnsembleTrainer.MergedConfig(config).ToJson());
             File.WriteAllText(Stage(files.Network), TrainedModelInfo.From(dataset, data).ToJson());
             File.WriteAllText(Stage(files.History), RunReport.HistoryCsv(outcome.History));
             RunReport.SaveLearningCurve(Stage(files.LearningCurve), outcome.History, outcome.BestEpoch, $"{config.Name} on {dataset}");

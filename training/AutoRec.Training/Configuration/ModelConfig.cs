@@ -142,6 +142,14 @@ public sealed record ModelConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public LearningRateSchedule LrSchedule { get; init; }
 
+    /// <summary>
+    /// Train this many copies (seeds <see cref="Seed"/>, Seed + 1, ...), each selected on validation, and ship their
+    /// mean as one network: hidden layers side by side (block-diagonal weights), the output layer's weights divided
+    /// by the count. Exact for an identity output. 0 or 1: one model. Written only when set.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Ensemble { get; init; }
+
     /// <summary>The learning rate of <paramref name="epoch"/> (1-based) under <see cref="LrSchedule"/>, before any plateau decay.</summary>
     public double ScheduledLearningRate(int epoch) => LrSchedule == LearningRateSchedule.Cosine
         ? LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / Epochs))
@@ -211,6 +219,9 @@ public sealed record ModelConfig
         Require(LrSchedule == LearningRateSchedule.Constant || LrDecayPatience == 0, "lr_schedule cosine fixes the learning rate of every epoch: lr_decay_patience must be 0");
         Require(Threads >= 0, "threads must be >= 0");
         Require(!TiedWeights || Layers.SequenceEqual(Layers.Reverse()), "tied_weights needs mirror-symmetric layers, e.g. [500] or [512, 256, 512]");
+        Require(Ensemble >= 0, "ensemble must be >= 0");
+        Require(Ensemble <= 1 || (OutputActivation == Activation.Identity && !TiedWeights),
+            "ensemble needs an identity output and untied weights (the mean of the members is then one network)");
         return this;
     }
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using AutoRec.Contracts;
 using AutoRec.Data;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
@@ -107,25 +106,24 @@ internal static class PartTrainer
         Directory.CreateDirectory(folder);
         using ModelFolderLock held = ModelFolderLock.Acquire(folder, "autorec-train experiment");
         string checkpoint = System.IO.Path.Combine(folder, "checkpoint");
-        var trainer = new Trainer(config, data, progress, checkpoint, checkpointEvery: CheckpointEvery, lastEpoch: lastEpoch);
-        string path = trainer.Path.Kind == TrainingPathKind.Sparse ? "sparse" : "dense";
-        HeldOutRating[][] perUser = [.. data.Test.GroupBy(r => r.UserId).OrderBy(g => g.Key).Select(g => g.ToArray())];
+        string path = TrainingPath.Choose(config).Kind == TrainingPathKind.Sparse ? "sparse" : "dense";
         PartOutcome outcome;
         try
         {
-            TrainingOutcome trained = trainer.Run(perUser, cancellation);
+            TrainingOutcome trained = EnsembleTrainer.Run(config, data, progress, checkpoint, CheckpointEvery, lastEpoch, cancellation);
             var errors = new Dictionary<int, (double Sum, int Count)>();
-            for (int i = 0; i < perUser.Length; i++)
+            for (int i = 0; i < data.Test.Length; i++)
             {
-                RmseResult user = trained.AlsoScored[i];
-                errors[perUser[i][0].UserId] = (user.Global * user.Global * user.Count, user.Count);
+                HeldOutRating r = data.Test[i];
+                double error = Math.Clamp(trained.TestPredictions[i], data.Scale.Min, data.Scale.Max) - r.Value;
+                errors[r.UserId] = errors.TryGetValue(r.UserId, out (double Sum, int Count) user) ? (user.Sum + (error * error), user.Count + 1) : (error * error, 1);
             }
 
             EpochResult best = trained.History.First(r => r.Epoch == trained.BestEpoch);
             var result = new PartResult
             {
                 Name = name,
-                Users = perUser.Length,
+                Users = errors.Count,
                 TestRatings = trained.Test.Count,
                 TestRmse = trained.Test.Global,
                 TestRmseUserMean = trained.Test.UserMean,

@@ -11,14 +11,12 @@ namespace AutoRec.Training.Training;
 
 /// <summary>
 /// What a finished training run produced: the best epoch's network and scores, the last epoch's test scores
-/// (<paramref name="LastEpochTest"/>, what a run without model selection reports), the best epoch's scores at the
-/// extra sets the caller asked for (<paramref name="AlsoScored"/>) and its predictions (not clipped) at the
-/// validation and test ratings, in their order (for ensembles and blends).
+/// (<paramref name="LastEpochTest"/>, what a run without model selection reports) and the best epoch's predictions
+/// (not clipped) at the validation and test ratings, in their order (for per-user errors, ensembles and blends).
 /// </summary>
 public sealed record TrainingOutcome(
     AutoencoderNetwork Network, IReadOnlyList<EpochResult> History, int BestEpoch, RmseResult Validation,
-    RmseResult Test, double TrainSeconds, bool StoppedEarly, RmseResult LastEpochTest, IReadOnlyList<RmseResult> AlsoScored,
-    float[] ValidationPredictions, float[] TestPredictions);
+    RmseResult Test, double TrainSeconds, bool StoppedEarly, RmseResult LastEpochTest, float[] ValidationPredictions, float[] TestPredictions);
 
 /// <summary>A run that diverged (NaN or infinite loss).</summary>
 public sealed class TrainingDivergedException(int epoch, string detail)
@@ -75,11 +73,8 @@ public sealed class Trainer
     /// <summary>The path this trainer takes, and why.</summary>
     public TrainingPathChoice Path { get; }
 
-    /// <summary>
-    /// Runs training to the end (or early stop) and evaluates the best epoch on test and on each of
-    /// <paramref name="alsoScore"/> (e.g. the test ratings of each user).
-    /// </summary>
-    public TrainingOutcome Run(IReadOnlyList<HeldOutRating[]>? alsoScore = null, CancellationToken cancellation = default)
+    /// <summary>Runs training to the end (or early stop) and evaluates the best epoch on test.</summary>
+    public TrainingOutcome Run(CancellationToken cancellation = default)
     {
         if (_config.Threads > 0)
         {
@@ -139,13 +134,13 @@ public sealed class Trainer
             state.BestWeights.RestoreTo(path.Parameters);
         }
 
-        HeldOutRating[][] sets = [_data.Validation, _data.Test, .. alsoScore ?? []];
-        float[][] predictions = path.Predict(sets);
-        RmseResult[] final = [.. sets.Select((set, i) => HeldOutRmse.ScoreEach(predictions[i], set, _data.Scale))];
+        float[][] predictions = path.Predict(_data.Validation, _data.Test);
+        RmseResult validationRmse = HeldOutRmse.ScoreEach(predictions[0], _data.Validation, _data.Scale);
+        RmseResult testRmse = HeldOutRmse.ScoreEach(predictions[1], _data.Test, _data.Scale);
         _progress.Finish();
         return new TrainingOutcome(
-            path.SyncNetwork(), state.History, state.Plateau.BestEpoch, final[0], final[1], state.TrainSeconds, state.Plateau.StoppedEarly,
-            lastEpochTest, final[2..], predictions[0], predictions[1]);
+            path.SyncNetwork(), state.History, state.Plateau.BestEpoch, validationRmse, testRmse, state.TrainSeconds, state.Plateau.StoppedEarly,
+            lastEpochTest, predictions[0], predictions[1]);
     }
 
     /// <summary>The checkpoint's state when there is a usable one (network and optimizer restored too), else a fresh start.</summary>
