@@ -153,6 +153,9 @@ public sealed class ExperimentTests
                 { "name": "blend", "label": "blend", "blend": ["a", "b"] },
                 { "name": "refit-mean", "label": "refit mean", "members": ["a-refit", "b-refit"] },
                 { "name": "refit-blend", "label": "refit blend", "blend": ["a-refit", "b-refit"], "weights_from": "blend" },
+                { "name": "mf", "label": "biased MF", "split_seed": 5, "mf": { "factors": 2, "l2": 0.05, "sweeps": 4 } },
+                { "name": "mf-refit", "label": "biased MF, refit", "refit_of": "mf" },
+                { "name": "with-mf", "label": "a + b + MF", "blend": ["a", "b", "mf"] },
                 { "name": "other", "label": "other split", "split_seed": 6, "config": { "epochs": 6, "lr_schedule": "cosine" } } ] }
             """);
         var log = new StringWriter();
@@ -186,6 +189,11 @@ public sealed class ExperimentTests
         Assert.True(blend.ValidationRmse <= Math.Min(Run("a").ValidationRmse, Run("b").ValidationRmse) + 0.01);
         Assert.Equal(blend.Weights, Run("refit-blend").Weights);
         Assert.True(double.IsFinite(Run("refit-mean").TestRmse));
+
+        Assert.Equal("als", Run("mf").Path);
+        Assert.Equal(Run("mf").BestEpoch, Run("mf-refit").Epochs);
+        Assert.Equal(4, Run("with-mf").Weights!.Count);
+        Assert.True(Run("with-mf").ValidationRmse <= blend.ValidationRmse + 1e-9);
     }
 
     [Theory]
@@ -234,7 +242,7 @@ public sealed class ExperimentTests
             new ExperimentOptions("unused", "unused", "unused", Path.Combine(tool, "experiments"), Path.Combine(tool, "configs")), TextWriter.Null);
         IReadOnlyList<ExperimentSuite> suites = runner.List();
         Assert.Equal(
-            ["activations", "architectures", "defaults", "future-work", "groups", "hybrid", "item-based", "noise", "regularization"],
+            ["accuracy", "activations", "architectures", "defaults", "future-work", "groups", "hybrid", "item-based", "noise", "regularization"],
             suites.Select(s => s.Name));
         Assert.Equal(9, suites.Single(s => s.Name == "activations").Runs.Count);
         Assert.Contains(suites.Single(s => s.Name == "future-work").Runs, r => r.Folds == 5);

@@ -1,4 +1,5 @@
 using AutoRec.Contracts;
+using AutoRec.Training.Baselines;
 
 namespace AutoRec.Training.Experiments;
 
@@ -7,16 +8,16 @@ public static class Blending
 {
     /// <summary>
     /// Least-squares weights [intercept, w_1, ..., w_k] of <paramref name="predictions"/> (one array per model, in
-    /// the order of <paramref name="targets"/>) against the targets' values: the normal equations, solved by Cholesky
-    /// with a tiny ridge (1e-6 times the mean diagonal) so that two identical models still give an answer.
+    /// the order of <paramref name="targets"/>) against the targets' values: the normal equations, solved by
+    /// <see cref="SymmetricSolver"/> with a tiny ridge (1e-6 times the mean diagonal) so that two identical models still give an answer.
     /// </summary>
     public static double[] FitLeastSquares(IReadOnlyList<float[]> predictions, IReadOnlyList<Rating> targets)
     {
         ArgumentNullException.ThrowIfNull(predictions);
         ArgumentNullException.ThrowIfNull(targets);
         int k = predictions.Count + 1;
-        var gram = new double[k, k];
-        var right = new double[k];
+        var gram = new double[k * k];
+        var weights = new double[k];
         var x = new double[k];
         for (int n = 0; n < targets.Count; n++)
         {
@@ -28,64 +29,21 @@ public static class Blending
 
             for (int i = 0; i < k; i++)
             {
-                right[i] += x[i] * targets[n].Value;
+                weights[i] += x[i] * targets[n].Value;
                 for (int j = 0; j <= i; j++)
                 {
-                    gram[i, j] += x[i] * x[j];
+                    gram[(i * k) + j] += x[i] * x[j];
                 }
             }
         }
 
-        double ridge = 1e-6 * Enumerable.Range(0, k).Average(i => gram[i, i]);
+        double ridge = 1e-6 * Enumerable.Range(0, k).Average(i => gram[(i * k) + i]);
         for (int i = 0; i < k; i++)
         {
-            gram[i, i] += ridge;
+            gram[(i * k) + i] += ridge;
         }
 
-        // Cholesky: gram = L·Lᵀ (lower triangle only), then two triangular solves.
-        for (int j = 0; j < k; j++)
-        {
-            for (int p = 0; p < j; p++)
-            {
-                gram[j, j] -= gram[j, p] * gram[j, p];
-            }
-
-            gram[j, j] = Math.Sqrt(gram[j, j]);
-            for (int i = j + 1; i < k; i++)
-            {
-                for (int p = 0; p < j; p++)
-                {
-                    gram[i, j] -= gram[i, p] * gram[j, p];
-                }
-
-                gram[i, j] /= gram[j, j];
-            }
-        }
-
-        var y = new double[k];
-        for (int i = 0; i < k; i++)
-        {
-            double sum = right[i];
-            for (int p = 0; p < i; p++)
-            {
-                sum -= gram[i, p] * y[p];
-            }
-
-            y[i] = sum / gram[i, i];
-        }
-
-        var weights = new double[k];
-        for (int i = k - 1; i >= 0; i--)
-        {
-            double sum = y[i];
-            for (int p = i + 1; p < k; p++)
-            {
-                sum -= gram[p, i] * weights[p];
-            }
-
-            weights[i] = sum / gram[i, i];
-        }
-
+        SymmetricSolver.Solve(gram, weights, k);
         return weights;
     }
 

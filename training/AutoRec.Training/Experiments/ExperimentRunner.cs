@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using AutoRec.Contracts;
 using AutoRec.Data;
+using AutoRec.Training.Baselines;
 using AutoRec.Training.Configuration;
 
 namespace AutoRec.Training.Experiments;
@@ -85,6 +86,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
                 { Folds: int folds } => Folds(run, suite.ConfigOf(run, options.ConfigsDir, suite.Name), folds, data, folder, prefix, cancellation),
                 { Groups: string groups } => Groups(run, suite.ConfigOf(run, options.ConfigsDir, suite.Name), groups, data, folder, prefix, finished, cancellation),
                 { RefitOf: string of } => Refit(suite, run, finished[of], splitSeeds[of], data, folder, prefix, cancellation),
+                { Mf: MatrixFactorizationConfig mf } => MatrixFactorization(run, mf, data, folder, prefix, cancellation),
                 _ => Single(run, suite.ConfigOf(run, options.ConfigsDir, suite.Name), data, folder, prefix, cancellation),
             };
             if (single is not null)
@@ -156,6 +158,11 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
         ExperimentSuite suite, RunSpec run, PartOutcome of, long? splitSeed, ExperimentData data, string folder, string prefix, CancellationToken cancellation)
     {
         RunSpec source = suite.Runs.Single(r => r.Name == run.RefitOf);
+        if (source.Mf is MatrixFactorizationConfig mf)
+        {
+            return MatrixFactorization(run, mf, data, folder, prefix, cancellation, splitSeed, of.Result.BestEpoch);
+        }
+
         ModelConfig config = suite.ConfigOf(source, options.ConfigsDir, suite.Name);
         if (config.LrDecayPatience > 0)
         {
@@ -178,6 +185,58 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
         }
 
         return (ResultOf(run, config, outcome, [outcome.Result]) with { History = outcome.History, SplitSeed = splitSeed, RefitOf = source.Name, ValidationRmse = double.NaN }, seconds, outcome);
+    }
+
+    /// <summary>
+    /// Biased matrix factorisation on the run's split; with <paramref name="refitSweeps"/>, protocol B: that many
+    /// sweeps on train + validation of the split <paramref name="refitSeed"/>.
+    /// </summary>
+    private (RunResult, double, PartOutcome?) MatrixFactorization(
+        RunSpec run, MatrixFactorizationConfig mf, ExperimentData data, string folder, string prefix, CancellationToken cancellation,
+        long? refitSeed = null, int? refitSweeps = null)
+    {
+        bool refit = refitSweeps is not null;
+        long? seed = refit ? refitSeed : run.SplitSeed;
+        string json = System.Text.Json.JsonSerializer.Serialize(mf);
+        string part = $"biased MF {json}, {(seed is long s ? $"split seed {s}" : "split")}{(refit ? $", train + validation, {refitSweeps} sweeps" : "")}";
+        string key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(part + "|" + data.Fingerprint)));
+        PartOutcome? outcome = PartTrainer.TryRead(folder, key);
+        double seconds = 0;
+        if (outcome is null)
+        {
+            ModelConfig layout = new() { Kind = ModelKind.UserBased };
+            outcome = PartTrainer.TrainMatrixFactorization(
+                folder, key, refit ? "refit" : "split", mf, data.ForSplit(layout, seed, refit), new RunProgress(output, prefix, 5), cancellation, refitSweeps);
+            seconds = outcome.Result.Seconds;
+        }
+        else
+        {
+            output.WriteLine($"[{prefix}] finished earlier: skipped ({folder})");
+        }
+
+        var result = new RunResult
+        {
+            Name = run.Name,
+            Label = run.Label,
+            Config = JsonNode.Parse(json)!.AsObject(),
+            Seed = run.Seed,
+            X = run.X,
+            Series = run.Series,
+            Path = outcome.Path,
+            TestRmse = outcome.Result.TestRmse,
+            TestRmseUserMean = outcome.Result.TestRmseUserMean,
+            LastEpochTestRmse = double.NaN,
+            LastEpochTestRmseUserMean = double.NaN,
+            ValidationRmse = refit ? double.NaN : outcome.Result.ValidationRmse,
+            TrainRmse = outcome.Result.TrainRmse,
+            BestEpoch = outcome.Result.BestEpoch,
+            Epochs = outcome.Result.Epochs,
+            Seconds = outcome.Result.Seconds,
+            History = outcome.History,
+            SplitSeed = seed,
+            RefitOf = run.RefitOf,
+        };
+        return (result, seconds, outcome);
     }
 
     /// <summary>An ensemble (mean) or a blend (least squares on validation) of earlier runs' predictions on one split.</summary>

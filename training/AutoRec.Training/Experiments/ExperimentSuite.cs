@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using AutoRec.Training.Baselines;
 using AutoRec.Training.Configuration;
 
 namespace AutoRec.Training.Experiments;
@@ -94,9 +95,14 @@ public sealed record ExperimentSuite
                 throw new ConfigException(path, 0, $"run '{run.Name}': folds, groups, refit_of, members and blend do not combine");
             }
 
-            if (!run.Combines)
+            if (!run.Combines && run.Mf is null && run.RefitOf is null)
             {
                 _ = suite.ConfigOf(run, configsDir, path);
+            }
+
+            if (run.Mf is { Factors: <= 0 } or { Sweeps: <= 0 } or { L2: < 0 })
+            {
+                throw new ConfigException(path, 0, $"run '{run.Name}': mf needs factors > 0, sweeps > 0 and l2 >= 0");
             }
         }
 
@@ -179,6 +185,9 @@ public sealed record RunSpec
 
     /// <summary>With <see cref="Blend"/>: take the weights of this earlier blend instead of fitting (refit members have no validation ratings).</summary>
     public string? WeightsFrom { get; init; }
+
+    /// <summary>Train biased matrix factorisation with these settings instead of an autoencoder (the suite's base config is not used).</summary>
+    public MatrixFactorizationConfig? Mf { get; init; }
 
     /// <summary>Whether the run combines other runs' predictions instead of training.</summary>
     [JsonIgnore]

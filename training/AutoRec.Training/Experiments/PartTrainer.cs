@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using AutoRec.Data;
+using AutoRec.Contracts;
+using AutoRec.Training.Baselines;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Reporting;
@@ -103,14 +105,37 @@ internal static class PartTrainer
     public static PartOutcome Train(
         string folder, string key, string name, ModelConfig config, TrainingData data, IProgressSink progress, CancellationToken cancellation, int? lastEpoch = null)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        string path = TrainingPath.Choose(config).Kind == TrainingPathKind.Sparse ? "sparse" : "dense";
+        return Train(folder, key, name, path, $"{config.Name} ({name})", data, progress, checkpoint =>
+        {
+            TrainingOutcome o = EnsembleTrainer.Run(config, data, progress, checkpoint, CheckpointEvery, lastEpoch, cancellation);
+            return new TrainedPart(o.History, o.BestEpoch, o.Validation, o.Test, o.LastEpochTest, o.TrainSeconds, o.ValidationPredictions, o.TestPredictions);
+        });
+    }
+
+    /// <summary>Trains biased matrix factorisation on <paramref name="data"/> (user-based layout) into <paramref name="folder"/>, for at most <paramref name="sweeps"/> sweeps when given.</summary>
+    public static PartOutcome TrainMatrixFactorization(
+        string folder, string key, string name, MatrixFactorizationConfig config, TrainingData data, IProgressSink progress, CancellationToken cancellation, int? sweeps = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return Train(folder, key, name, "als", $"biased MF, {config.Factors} factors ({name})", data, progress, _ =>
+        {
+            TrainingOutcomeOfBaseline o = new BiasedMatrixFactorization(config with { Sweeps = sweeps ?? config.Sweeps }, data).Train(progress, cancellation);
+            return new TrainedPart(o.History, o.BestEpoch, o.Validation, o.Test, new RmseResult(double.NaN, double.NaN, 0), o.TrainSeconds, o.ValidationPredictions, o.TestPredictions);
+        });
+    }
+
+    private static PartOutcome Train(
+        string folder, string key, string name, string path, string title, TrainingData data, IProgressSink progress, Func<string, TrainedPart> train)
+    {
         Directory.CreateDirectory(folder);
         using ModelFolderLock held = ModelFolderLock.Acquire(folder, "autorec-train experiment");
         string checkpoint = System.IO.Path.Combine(folder, "checkpoint");
-        string path = TrainingPath.Choose(config).Kind == TrainingPathKind.Sparse ? "sparse" : "dense";
         PartOutcome outcome;
         try
         {
-            TrainingOutcome trained = EnsembleTrainer.Run(config, data, progress, checkpoint, CheckpointEvery, lastEpoch, cancellation);
+            TrainedPart trained = train(checkpoint);
             var errors = new Dictionary<int, (double Sum, int Count)>();
             for (int i = 0; i < data.Test.Length; i++)
             {
@@ -133,10 +158,10 @@ internal static class PartTrainer
                 TrainRmse = best.TrainRmse,
                 BestEpoch = trained.BestEpoch,
                 Epochs = trained.History.Count,
-                Seconds = Math.Round(trained.TrainSeconds, 1),
+                Seconds = Math.Round(trained.Seconds, 1),
             };
             outcome = new PartOutcome(result, path, CurvesOf(trained.History), errors);
-            Write(folder, key, outcome, trained.History, $"{config.Name} ({name})", [.. trained.ValidationPredictions, .. trained.TestPredictions]);
+            Write(folder, key, outcome, trained.History, title, [.. trained.ValidationPredictions, .. trained.TestPredictions]);
         }
         catch (TrainingDivergedException e)
         {
@@ -197,4 +222,8 @@ internal static class PartTrainer
         [.. history.Select(r => Math.Round(r.ValidationRmseUserMean, 5))]);
 
     private sealed record PartRecord(string Key, string Path, PartResult Result, Curves History, string? Note);
+
+    private sealed record TrainedPart(
+        IReadOnlyList<EpochResult> History, int BestEpoch, RmseResult Validation, RmseResult Test, RmseResult LastEpochTest, double Seconds,
+        float[] ValidationPredictions, float[] TestPredictions);
 }
