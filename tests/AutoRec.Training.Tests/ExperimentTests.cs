@@ -224,6 +224,7 @@ public sealed class ExperimentTests
     [InlineData("""{ "title": "T", "base": "tiny", "runs": [ { "name": "a", "label": "x", "compare": "b" } ] }""", "compare names no run")]
     [InlineData("""{ "title": "T", "base": "tiny", "runs": [ { "name": "a", "label": "x", "extra": 1 } ] }""", "extra")]
     [InlineData("""{ "title": "T", "base": "tiny", "runs": [ { "name": "a", "label": "x", "members": ["b"] }, { "name": "b", "label": "y" } ] }""", "must be a run listed before it")]
+    [InlineData("""{ "title": "T", "base": "tiny", "document": "../x.md", "runs": [ { "name": "a", "label": "x" } ] }""", "must be a Markdown file name")]
     [InlineData("""{ "title": "T", "base": "tiny", "runs": [ { "name": "a", "label": "x" }, { "name": "b", "label": "y", "refit_of": "a", "folds": 2 } ] }""", "do not combine")]
     public void Bad_suites_fail_naming_the_file_and_the_problem(string json, string expected)
     {

@@ -10,8 +10,12 @@ namespace AutoRec.Training.Experiments;
 /// </summary>
 public static class ExperimentReport
 {
-    /// <summary>The Markdown file the tables go to.</summary>
-    public static string SectionOf(string docsDir) => Path.Combine(docsDir, "experiments.md");
+    /// <summary>The Markdown file <paramref name="suite"/>'s table goes to (<see cref="ExperimentSuite.Document"/>).</summary>
+    public static string SectionOf(string docsDir, ExperimentSuite suite)
+    {
+        ArgumentNullException.ThrowIfNull(suite);
+        return Path.Combine(docsDir, suite.Document);
+    }
 
     /// <summary>The figure of <paramref name="suite"/>.</summary>
     public static string FigureOf(string docsDir, ExperimentSuite suite)
@@ -33,7 +37,7 @@ public static class ExperimentReport
             writes.Commit();
         }
 
-        string markdown = SectionOf(docsDir);
+        string markdown = SectionOf(docsDir, suite);
         string existing = File.Exists(markdown) ? File.ReadAllText(markdown) : "# Experiments\n";
         string updated = Replace(existing, suite.Name, Table(suite, results, Path.GetRelativePath(docsDir, figure).Replace('\\', '/')));
         using var write = new AtomicFiles();

@@ -61,7 +61,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
         ExperimentSuite suite = Load(name);
         SuiteResults results = SuiteResults.Read(ResultsPath(suite));
         ExperimentReport.Write(suite, results, options.DocsDir);
-        output.WriteLine($"report of {suite.Name} rebuilt from {ResultsPath(suite)}: {ExperimentReport.SectionOf(options.DocsDir)}, {ExperimentReport.FigureOf(options.DocsDir, suite)}");
+        output.WriteLine($"report of {suite.Name} rebuilt from {ResultsPath(suite)}: {ExperimentReport.SectionOf(options.DocsDir, suite)}, {ExperimentReport.FigureOf(options.DocsDir, suite)}");
     }
 
     /// <summary>Runs (or resumes) every run of a suite and writes its results and report.</summary>
@@ -103,7 +103,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
             Publish(suite, data, results);
         }
 
-        output.WriteLine($"suite {suite.Name} done in {clock.Elapsed.TotalMinutes:F1} min ({trainedSeconds:F0} s of training): {ResultsPath(suite)}, {ExperimentReport.SectionOf(options.DocsDir)}");
+        output.WriteLine($"suite {suite.Name} done in {clock.Elapsed.TotalMinutes:F1} min ({trainedSeconds:F0} s of training): {ResultsPath(suite)}, {ExperimentReport.SectionOf(options.DocsDir, suite)}");
         return SuiteResults.Read(ResultsPath(suite));
     }
 

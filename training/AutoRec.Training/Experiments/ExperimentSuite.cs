@@ -35,6 +35,9 @@ public sealed record ExperimentSuite
     /// <summary>The base config: a file name in the trainer's <c>configs/</c> folder (without .json).</summary>
     public string Base { get; init; } = "";
 
+    /// <summary>The Markdown file in the docs folder that holds the suite's table.</summary>
+    public string Document { get; init; } = "experiments.md";
+
     /// <summary>The figure the suite draws.</summary>
     public PlotSpec Plot { get; init; } = new();
 
@@ -66,6 +69,10 @@ public sealed record ExperimentSuite
         }
 
         suite = suite with { Name = Path.GetFileNameWithoutExtension(path) };
+        if (suite.Document.Length == 0 || Path.GetFileName(suite.Document) != suite.Document || !suite.Document.EndsWith(".md", StringComparison.Ordinal))
+        {
+            throw new ConfigException(path, 0, $"document '{suite.Document}' must be a Markdown file name (no folders)");
+        }
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (RunSpec run in suite.Runs)
         {
