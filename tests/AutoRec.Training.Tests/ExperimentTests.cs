@@ -144,8 +144,8 @@ public sealed class ExperimentTests
     {
         using var temp = new TempDir();
         ExperimentOptions options = Fixture(temp, suite: """
-            { "title": "T", "seed_section": "S", "base": "tiny", "runs": [
-                { "name": "a", "label": "a", "split_seed": 5, "config": { "epochs": 6, "lr_schedule": "cosine" } },
+            { "title": "T", "seed_section": "S", "base": "tiny", "summarize_series": true, "document": "accuracy.md", "runs": [
+                { "name": "a", "label": "a", "series": "cosine", "split_seed": 5, "config": { "epochs": 6, "lr_schedule": "cosine" } },
                 { "name": "b", "label": "b", "split_seed": 5, "config": { "epochs": 6, "lr_schedule": "cosine", "seed": 8, "layers": [6] } },
                 { "name": "a-refit", "label": "a, refit", "refit_of": "a" },
                 { "name": "b-refit", "label": "b, refit", "refit_of": "b" },
@@ -156,7 +156,7 @@ public sealed class ExperimentTests
                 { "name": "mf", "label": "biased MF", "split_seed": 5, "mf": { "factors": 2, "l2": 0.05, "sweeps": 4 } },
                 { "name": "mf-refit", "label": "biased MF, refit", "refit_of": "mf" },
                 { "name": "with-mf", "label": "a + b + MF", "blend": ["a", "b", "mf"] },
-                { "name": "other", "label": "other split", "split_seed": 6, "config": { "epochs": 6, "lr_schedule": "cosine" } } ] }
+                { "name": "other", "label": "other split", "series": "cosine", "split_seed": 6, "config": { "epochs": 6, "lr_schedule": "cosine" } } ] }
             """);
         var log = new StringWriter();
         SuiteResults results = new ExperimentRunner(options, log).Run("tiny");
@@ -189,6 +189,10 @@ public sealed class ExperimentTests
         Assert.True(blend.ValidationRmse <= Math.Min(Run("a").ValidationRmse, Run("b").ValidationRmse) + 0.01);
         Assert.Equal(blend.Weights, Run("refit-blend").Weights);
         Assert.True(double.IsFinite(Run("refit-mean").TestRmse));
+
+        string markdown = File.ReadAllText(Path.Combine(options.DocsDir, "accuracy.md"));
+        Assert.Contains($"| cosine | 2 | {(Run("a").TestRmse + Run("other").TestRmse) / 2:F4} ± ", markdown, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(options.DocsDir, "experiments.md")));
 
         Assert.Equal("als", Run("mf").Path);
         Assert.Equal(Run("mf").BestEpoch, Run("mf-refit").Epochs);

@@ -82,6 +82,18 @@ public static class ExperimentReport
             }
         }
 
+        if (suite.SummarizeSeries)
+        {
+            md.Append("\nBy series (mean ± sample standard deviation over its runs, e.g. over split seeds):\n\n");
+            md.Append("| series | runs | global test | per-user mean test | validation (global) | seconds per run |\n|---|---:|---:|---:|---:|---:|\n");
+            foreach (IGrouping<string, RunResult> series in results.Runs.Where(r => r.Series is not null).GroupBy(r => r.Series!))
+            {
+                RunResult[] runs = [.. series];
+                md.Append(CultureInfo.InvariantCulture, $"| {series.Key} | {runs.Length} | {MeanSd(runs.Select(r => r.TestRmse))} | {MeanSd(runs.Select(r => r.TestRmseUserMean))} | ");
+                md.Append(CultureInfo.InvariantCulture, $"{MeanSd(runs.Select(r => r.ValidationRmse))} | {runs.Average(r => r.Seconds):F0} |\n");
+            }
+        }
+
         md.Append(CultureInfo.InvariantCulture, $"\n![{suite.Title}]({figure})\n");
         return md.ToString();
     }
@@ -100,6 +112,19 @@ public static class ExperimentReport
         }
 
         return document.TrimEnd() + $"\n\n## {suite}\n\n{begin}\n{section}{end}\n";
+    }
+
+    private static string MeanSd(IEnumerable<double> values)
+    {
+        double[] v = [.. values.Where(double.IsFinite)];
+        if (v.Length == 0)
+        {
+            return "–";
+        }
+
+        double mean = v.Average();
+        double sd = v.Length > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1)) : 0;
+        return v.Length > 1 ? string.Create(CultureInfo.InvariantCulture, $"{mean:F4} ± {sd:F4}") : F(mean);
     }
 
     private static string F(double? value) =>

@@ -38,6 +38,9 @@ public sealed record ExperimentSuite
     /// <summary>The Markdown file in the docs folder that holds the suite's table.</summary>
     public string Document { get; init; } = "experiments.md";
 
+    /// <summary>Whether the report adds a table of each series' mean and spread (runs repeated over split seeds).</summary>
+    public bool SummarizeSeries { get; init; }
+
     /// <summary>The figure the suite draws.</summary>
     public PlotSpec Plot { get; init; } = new();
 
