@@ -57,6 +57,15 @@ public sealed class ExportTests
     }
 
     [Fact]
+    public void A_kernel_network_exports_its_effective_weights_exactly()
+    {
+        ModelConfig config = SyntheticRatings.Config(ModelKind.ItemBased) with { Layers = [7, 5], KernelDimensions = 3 };
+        TrainingData data = SyntheticRatings.Data(ModelKind.ItemBased);
+        float difference = ExportAndCompare(config, data);
+        Assert.InRange(difference, 0f, 1e-4f);
+    }
+
+    [Fact]
     public void Exported_model_carries_its_metadata_and_opset()
     {
         using var temp = new TempDir();

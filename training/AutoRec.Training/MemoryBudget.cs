@@ -39,7 +39,7 @@ public static class MemoryBudget
         }
 
         double bytes = parameters * CopiesPerParameter * sizeof(float);
-        if ((path ?? TrainingPath.Choose(config).Kind) == TrainingPathKind.Dense)
+        if ((path ?? TrainingPath.Choose(config).Kind) != TrainingPathKind.Sparse)
         {
             bytes += (double)data.RowCount * data.ColumnCount * CopiesOfTheMatrix * sizeof(float);
         }

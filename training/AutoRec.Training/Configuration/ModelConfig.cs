@@ -51,6 +51,22 @@ public enum LearningRateSchedule
     Cosine,
 }
 
+/// <summary>How the parameters are fit.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<OptimizerKind>))]
+public enum OptimizerKind
+{
+    /// <summary>Adam on mini-batches of rows (an epoch is a pass over the rows).</summary>
+    [JsonStringEnumMemberName("adam")]
+    Adam,
+
+    /// <summary>
+    /// Full-batch L-BFGS with a strong-Wolfe line search, as kernelNet (Muller et al. 2018) trains: an "epoch" is one
+    /// L-BFGS iteration over the whole training matrix; <see cref="ModelConfig.LearningRate"/> is its initial step.
+    /// </summary>
+    [JsonStringEnumMemberName("lbfgs")]
+    Lbfgs,
+}
+
 /// <summary>Everything that defines a model and how it is trained. Loaded from and saved as JSON.</summary>
 public sealed record ModelConfig
 {
@@ -150,6 +166,22 @@ public sealed record ModelConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int Ensemble { get; init; }
 
+    /// <summary>The optimizer. Written only when not Adam.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public OptimizerKind Optimizer { get; init; }
+
+    /// <summary>
+    /// kernelNet's kernel layers (Muller et al. 2018): with d &gt; 0, each weight matrix is multiplied elementwise by
+    /// max(0, 1 − |u_i − v_j|²), where every input i and output j of the layer has a learned d-dimensional vector.
+    /// The product is an ordinary weight matrix, so the exported model is a plain autoencoder. Written only when set.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int KernelDimensions { get; init; }
+
+    /// <summary>The penalty on the kernels: loss += kernel_l2 · Σ kernel² (kernelNet's λ_s). Written only when set.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double KernelL2 { get; init; }
+
     /// <summary>The learning rate of <paramref name="epoch"/> (1-based) under <see cref="LrSchedule"/>, before any plateau decay.</summary>
     public double ScheduledLearningRate(int epoch) => LrSchedule == LearningRateSchedule.Cosine
         ? LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / Epochs))
@@ -220,6 +252,14 @@ public sealed record ModelConfig
         Require(Threads >= 0, "threads must be >= 0");
         Require(!TiedWeights || Layers.SequenceEqual(Layers.Reverse()), "tied_weights needs mirror-symmetric layers, e.g. [500] or [512, 256, 512]");
         Require(Ensemble >= 0, "ensemble must be >= 0");
+        Require(KernelDimensions >= 0 && KernelL2 >= 0, "kernel_dimensions and kernel_l2 must be >= 0");
+        Require(KernelDimensions == 0 || !TiedWeights, "kernel layers cannot tie weights");
+        Require(
+            Optimizer != OptimizerKind.Lbfgs || (Dropout == 0 && InputDropout == 0 && MaskingNoise == 0 && GaussianNoise == 0 && !DenseRefeeding),
+            "lbfgs needs a deterministic loss: no dropout, input noise or dense re-feeding");
+        Require(
+            Optimizer != OptimizerKind.Lbfgs || (LrSchedule == LearningRateSchedule.Constant && LrDecayPatience == 0),
+            "lbfgs takes no lr_schedule or lr_decay_patience (its line search sets each step)");
         Require(Ensemble <= 1 || (OutputActivation == Activation.Identity && !TiedWeights),
             "ensemble needs an identity output and untied weights (the mean of the members is then one network)");
         return this;

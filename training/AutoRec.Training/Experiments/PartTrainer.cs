@@ -106,7 +106,7 @@ internal static class PartTrainer
         string folder, string key, string name, ModelConfig config, TrainingData data, IProgressSink progress, CancellationToken cancellation, int? lastEpoch = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        string path = TrainingPath.Choose(config).Kind == TrainingPathKind.Sparse ? "sparse" : "dense";
+        string path = TrainingPath.Choose(config).Name;
         return Train(folder, key, name, path, $"{config.Name} ({name})", data, progress, checkpoint =>
         {
             TrainingOutcome o = EnsembleTrainer.Run(config, data, progress, checkpoint, CheckpointEvery, lastEpoch, cancellation);

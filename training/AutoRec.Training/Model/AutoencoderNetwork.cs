@@ -19,6 +19,8 @@ public sealed class AutoencoderNetwork : nn.Module<Tensor, Tensor>
     private readonly int?[] _tiedTo;
     private readonly ParameterList _weights = new();
     private readonly ParameterList _biases = new();
+    private readonly ParameterList _kernelInputs = new();
+    private readonly ParameterList _kernelOutputs = new();
     private readonly int[] _weightSlot;
 
     /// <summary>Creates a network for <paramref name="inputs"/> input columns (ratings plus side features) and <paramref name="outputs"/> outputs.</summary>
@@ -51,6 +53,16 @@ public sealed class AutoencoderNetwork : nn.Module<Tensor, Tensor>
             _biases.Add(new Parameter(zeros(_sizes[i + 1])));
         }
 
+        if (config.KernelDimensions > 0)
+        {
+            // kernelNet starts the vectors near 0 (truncated normal, sd 1e-3), so every kernel starts near 1.
+            for (int i = 0; i < layers; i++)
+            {
+                _kernelInputs.Add(new Parameter(nn.init.trunc_normal_(empty(_sizes[i], config.KernelDimensions), 0, 1e-3, -2e-3, 2e-3)));
+                _kernelOutputs.Add(new Parameter(nn.init.trunc_normal_(empty(_sizes[i + 1], config.KernelDimensions), 0, 1e-3, -2e-3, 2e-3)));
+            }
+        }
+
         RegisterComponents();
     }
 
@@ -74,10 +86,21 @@ public sealed class AutoencoderNetwork : nn.Module<Tensor, Tensor>
         return x;
     }
 
-    /// <summary>The L2 penalty: l2_encoder * sum(W^2) over encoder layers plus l2_decoder * sum(W^2) over the rest.</summary>
+    /// <summary>
+    /// The penalty: l2_encoder * sum(W^2) over encoder layers plus l2_decoder * sum(W^2) over the rest (on the raw
+    /// weights of kernel layers, as kernelNet), plus kernel_l2 * sum(kernel^2) over kernel layers.
+    /// </summary>
     public Tensor L2Penalty()
     {
         Tensor penalty = zeros(1);
+        if (_config.KernelDimensions > 0 && _config.KernelL2 > 0)
+        {
+            for (int i = 0; i < LayerCount; i++)
+            {
+                penalty = penalty + (_config.KernelL2 * Kernel(i).square().sum());
+            }
+        }
+
         for (int i = 0; i < LayerCount; i++)
         {
             if (_tiedTo[i] is not null)
@@ -115,12 +138,26 @@ public sealed class AutoencoderNetwork : nn.Module<Tensor, Tensor>
     private Tensor WeightOf(int i)
     {
         Tensor weight = _weights[_weightSlot[i]];
+        if (_config.KernelDimensions > 0)
+        {
+            return weight * Kernel(i);
+        }
+
         if (_tiedTo[i] is null)
         {
             return weight;
         }
 
         return weight.narrow(1, 0, _sizes[i + 1]).t();
+    }
+
+    /// <summary>Layer <paramref name="i"/>'s kernel [out, in]: max(0, 1 − |v_j − u_k|²) for output j and input k.</summary>
+    private Tensor Kernel(int i)
+    {
+        Tensor u = _kernelInputs[i];
+        Tensor v = _kernelOutputs[i];
+        Tensor distance = v.square().sum(1, keepdim: true) + u.square().sum(1).unsqueeze(0) - (2 * v.matmul(u.t()));
+        return nn.functional.relu(1 - distance);
     }
 
     /// <summary>Applies <paramref name="activation"/>.</summary>

@@ -85,9 +85,12 @@ public sealed class Trainer
         random.manual_seed(_config.Seed);
         var network = new AutoencoderNetwork(_config, InputWidth, _data.ColumnCount);
         _progress.Message(Path.LogLine);
-        using ITrainingPath path = Path.Kind == TrainingPathKind.Sparse
-            ? new SparseTrainingPath(_config, _data, network)
-            : new DenseTrainingPath(_config, _data, network);
+        using ITrainingPath path = Path.Kind switch
+        {
+            TrainingPathKind.Sparse => new SparseTrainingPath(_config, _data, network),
+            TrainingPathKind.FullBatch => new FullBatchTrainingPath(_config, _data, network),
+            _ => new DenseTrainingPath(_config, _data, network),
+        };
 
         TrainerState state = ResumeOrStart(path);
         _progress.Start(_lastEpoch, state.Epoch);

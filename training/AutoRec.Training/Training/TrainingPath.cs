@@ -11,6 +11,9 @@ public enum TrainingPathKind
 
     /// <summary>Hand-written kernels on the observed ratings only (see <c>Sparse/</c>): same loss and gradients, far less work.</summary>
     Sparse,
+
+    /// <summary>TorchSharp on the whole training matrix at once, one L-BFGS iteration per epoch (<see cref="Configuration.OptimizerKind.Lbfgs"/>).</summary>
+    FullBatch,
 }
 
 /// <summary>The path a run takes and why.</summary>
@@ -19,7 +22,15 @@ public enum TrainingPathKind
 public sealed record TrainingPathChoice(TrainingPathKind Kind, string Reason)
 {
     /// <summary>The log line that names the path and the reason.</summary>
-    public string LogLine => $"training path: {(Kind == TrainingPathKind.Sparse ? "sparse" : "dense")} ({Reason})";
+    public string LogLine => $"training path: {Name} ({Reason})";
+
+    /// <summary>"sparse", "dense" or "full-batch".</summary>
+    public string Name => Kind switch
+    {
+        TrainingPathKind.Sparse => "sparse",
+        TrainingPathKind.FullBatch => "full-batch",
+        _ => "dense",
+    };
 }
 
 /// <summary>
@@ -35,6 +46,11 @@ public static class TrainingPath
     public static TrainingPathChoice Choose(ModelConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
+        if (config.Optimizer == OptimizerKind.Lbfgs)
+        {
+            return new TrainingPathChoice(TrainingPathKind.FullBatch, "optimizer lbfgs: one L-BFGS iteration over the whole matrix per epoch");
+        }
+
         string? dense = DenseReason(config);
         return dense is null
             ? new TrainingPathChoice(TrainingPathKind.Sparse, "only the observed ratings are computed on")
@@ -48,6 +64,11 @@ public static class TrainingPath
     public static TrainingPathChoice Resolve(ModelConfig config, string requested)
     {
         TrainingPathChoice automatic = Choose(config);
+        if (automatic.Kind == TrainingPathKind.FullBatch && requested != "auto")
+        {
+            throw new UsageException($"--path {requested}: a config with optimizer lbfgs trains full-batch only");
+        }
+
         return requested switch
         {
             "auto" => automatic,
@@ -78,6 +99,11 @@ public static class TrainingPath
         if (config.DenseRefeeding)
         {
             return "dense_refeeding (it trains on the model's dense output)";
+        }
+
+        if (config.KernelDimensions > 0)
+        {
+            return "kernel_dimensions > 0 (kernel layers)";
         }
 
         return null;

@@ -1,0 +1,170 @@
+using AutoRec.Contracts;
+using AutoRec.Training.Configuration;
+using AutoRec.Training.Data;
+using AutoRec.Training.Model;
+using static TorchSharp.torch;
+
+namespace AutoRec.Training.Training;
+
+/// <summary>
+/// Full-batch training with <see cref="Lbfgs"/> (kernelNet's recipe): the loss is the masked loss over the whole
+/// training matrix plus the penalties, summed in float64; an epoch is one L-BFGS iteration. The curvature history
+/// is not checkpointed (hundreds of megabytes for a large model): a resumed run restarts it from the checkpoint's
+/// weights, so it is not bit-identical to an uninterrupted one.
+/// </summary>
+internal sealed class FullBatchTrainingPath : ITrainingPath
+{
+    private readonly ModelConfig _config;
+    private readonly TrainingData _data;
+    private readonly TrainingMatrix _matrix;
+    private readonly Tensor[] _parameters;
+    private readonly Tensor _input;
+    private readonly Tensor _known;
+    private readonly float[] _predictions;
+    private Tensor _point;
+    private Lbfgs _optimizer;
+
+    /// <summary>Trains <paramref name="network"/> on <paramref name="data"/> as <paramref name="config"/> says.</summary>
+    public FullBatchTrainingPath(ModelConfig config, TrainingData data, AutoencoderNetwork network)
+    {
+        _config = config;
+        _data = data;
+        Network = network;
+        _matrix = new TrainingMatrix(config, data);
+        _parameters = [.. network.parameters()];
+        Parameters = new TensorParameterArrays(_parameters);
+        using (no_grad())
+        {
+            // The input is fixed: lbfgs configs have no noise (ModelConfig refuses it).
+            _input = _matrix.Inputs.Prepare(_matrix.Ratings, _matrix.Side, training: false).detach();
+        }
+
+        _known = _matrix.Ratings.ne(0).to_type(ScalarType.Float32);
+        _predictions = new float[data.Train.Length];
+        _point = Flatten();
+        _optimizer = NewOptimizer();
+    }
+
+    /// <inheritdoc />
+    public TrainingPathKind Kind => TrainingPathKind.FullBatch;
+
+    /// <inheritdoc />
+    public IParameterArrays Parameters { get; }
+
+    /// <inheritdoc />
+    public AutoencoderNetwork Network { get; }
+
+    /// <inheritdoc />
+    public double TrainEpoch(int epoch, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        Network.train();
+        double loss = _optimizer.Iterate(_point);
+        SetParameters(_point);
+        if (!double.IsFinite(loss))
+        {
+            throw new TrainingDivergedException(epoch, $"loss is {loss}");
+        }
+
+        return loss;
+    }
+
+    /// <inheritdoc />
+    public RmseResult[] Score(params HeldOutRating[][] sets)
+    {
+        ArgumentNullException.ThrowIfNull(sets);
+        _matrix.PredictAll(Network, _predictions);
+        return [.. sets.Select(set => HeldOutRmse.Score(_predictions, _data.ColumnCount, set, _data.Scale))];
+    }
+
+    /// <inheritdoc />
+    public float[][] Predict(params HeldOutRating[][] sets)
+    {
+        ArgumentNullException.ThrowIfNull(sets);
+        _matrix.PredictAll(Network, _predictions);
+        return [.. sets.Select(set => set.Select(r => _predictions[((long)r.Row * _data.ColumnCount) + r.Column]).ToArray())];
+    }
+
+    /// <inheritdoc />
+    public void SetLearningRate(double rate)
+    {
+        // The line search chooses every step; ModelConfig refuses schedules for lbfgs.
+    }
+
+    /// <inheritdoc />
+    public AutoencoderNetwork SyncNetwork() => Network;
+
+    /// <inheritdoc />
+    public void NetworkLoaded()
+    {
+        // Weights from a checkpoint (or the best epoch's): start the search again from them.
+        _point.Dispose();
+        _point = Flatten();
+        _optimizer.Dispose();
+        _optimizer = NewOptimizer();
+    }
+
+    /// <inheritdoc />
+    public void SaveOptimizer(string path) =>
+        File.WriteAllText(path, "lbfgs: the curvature history is not kept; a resumed run restarts it from the weights\n");
+
+    /// <inheritdoc />
+    public void LoadOptimizer(string path, bool apply)
+    {
+        _ = File.ReadAllText(path); // readable is all a checkpoint needs of it
+        if (apply)
+        {
+            NetworkLoaded();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _point.Dispose();
+        _input.Dispose();
+        _known.Dispose();
+        _matrix.Dispose();
+    }
+
+    private Lbfgs NewOptimizer() => new(Evaluate, history: 10, learningRate: _config.LearningRate);
+
+    /// <summary>The loss and its gradient with the parameters at <paramref name="point"/>.</summary>
+    private (double Loss, Tensor Gradient) Evaluate(Tensor point)
+    {
+        SetParameters(point);
+        using var scope = NewDisposeScope();
+        foreach (Tensor p in _parameters)
+        {
+            p.grad?.zero_();
+        }
+
+        Tensor output = Network.forward(_input);
+        Tensor loss = MaskedLoss.Compute(output, _matrix.Ratings, _known, _config.Loss, ScalarType.Float64) + Network.L2Penalty().to_type(ScalarType.Float64);
+        loss.backward();
+        double value = loss.item<double>();
+        Tensor gradient = cat([.. _parameters.Select(p => p.grad is null ? zeros_like(p).flatten() : p.grad.flatten())]);
+        return (value, gradient.MoveToOuterDisposeScope());
+    }
+
+    private Tensor Flatten()
+    {
+        using (no_grad())
+        {
+            return cat([.. _parameters.Select(p => p.detach().flatten())]);
+        }
+    }
+
+    private void SetParameters(Tensor point)
+    {
+        using var noGrad = no_grad();
+        long offset = 0;
+        foreach (Tensor p in _parameters)
+        {
+            long count = p.numel();
+            p.copy_(point.narrow(0, offset, count).view_as(p));
+            offset += count;
+        }
+    }
+}
