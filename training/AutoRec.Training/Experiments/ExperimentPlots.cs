@@ -89,6 +89,7 @@ public static class ExperimentPlots
     /// <summary>Train and validation RMSE per epoch of the runs the plot names (the seed's learning-curve figures).</summary>
     private static void LearningCurves(ScottPlot.Plot plot, ExperimentSuite suite, SuiteResults results)
     {
+        var shown = new List<double>();
         foreach (string name in suite.Plot.Runs ?? [])
         {
             RunResult? run = results.Runs.FirstOrDefault(r => r.Name == name);
@@ -106,6 +107,15 @@ public static class ExperimentPlots
             train.LinePattern = ScottPlot.LinePattern.Dashed;
             train.Color = validation.Color;
             train.LegendText = $"{run.Label}: train (global)";
+
+            // The first epochs start far above the rest: the axis shows where the runs differ.
+            int skip = Math.Min(5, history.Validation.Count - 1);
+            shown.AddRange(history.ValidationUserMean.Skip(skip).Concat(history.Train.Skip(skip)).Where(double.IsFinite));
+        }
+
+        if (shown.Count > 0)
+        {
+            plot.Axes.SetLimitsY(shown.Min() - 0.02, shown.Max() + 0.02);
         }
 
         plot.XLabel("epoch");
