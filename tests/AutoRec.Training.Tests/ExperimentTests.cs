@@ -129,6 +129,8 @@ public sealed class ExperimentTests
         File.WriteAllText(markdown, "# Our prose before\n\n" + generated.Replace("# Experiments\n", "", StringComparison.Ordinal) + "\nProse after.\n");
         File.Delete(figure);
         Directory.Delete(options.OutputDir, recursive: true);
+        string suiteFile = Path.Combine(options.SuitesDir, "tiny.json");
+        File.WriteAllText(suiteFile, File.ReadAllText(suiteFile).Replace("\"label\": \"global\"", "\"label\": \"one global model\"", StringComparison.Ordinal));
 
         new ExperimentRunner(options, new StringWriter()).Report("tiny");
 
@@ -136,6 +138,7 @@ public sealed class ExperimentTests
         Assert.StartsWith("# Our prose before", rebuilt, StringComparison.Ordinal);
         Assert.EndsWith("Prose after.\n", rebuilt, StringComparison.Ordinal);
         Assert.Single(rebuilt.Split("<!-- /results:tiny -->").Skip(1));
+        Assert.Contains("| one global model | 0.9000 |", rebuilt, StringComparison.Ordinal); // labels come from the suite file
         Assert.True(File.Exists(figure));
     }
 

@@ -60,6 +60,15 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
     {
         ExperimentSuite suite = Load(name);
         SuiteResults results = SuiteResults.Read(ResultsPath(suite));
+
+        // Labels, series, x values and the seed's figures are the suite's words: take them from its file as it is now.
+        var specs = suite.Runs.ToDictionary(r => r.Name);
+        results = results with
+        {
+            Runs = [.. results.Runs.Select(r => specs.TryGetValue(r.Name, out RunSpec? spec)
+                ? r with { Label = spec.Label, Series = spec.Series, X = spec.X, Seed = spec.Seed }
+                : r)],
+        };
         ExperimentReport.Write(suite, results, options.DocsDir);
         output.WriteLine($"report of {suite.Name} rebuilt from {ResultsPath(suite)}: {ExperimentReport.SectionOf(options.DocsDir, suite)}, {ExperimentReport.FigureOf(options.DocsDir, suite)}");
     }
