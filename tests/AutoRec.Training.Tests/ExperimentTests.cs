@@ -67,6 +67,12 @@ public sealed class ExperimentTests
         Assert.True(File.Exists(Path.Combine(options.DocsDir, "results", "tiny.json")));
         Assert.True(File.Exists(Path.Combine(options.OutputDir, "tiny", "folds", "fold-2", "part.json")));
         Assert.False(Directory.Exists(Path.Combine(options.OutputDir, "tiny", "global", "checkpoint")));
+        foreach (string file in new[] { "config.json", "history.csv", "learning-curve.png", "part.json", "test-users.csv", "predictions.bin" })
+        {
+            Assert.True(File.Exists(Path.Combine(options.OutputDir, "tiny", "global", file)), file);
+        }
+
+        Assert.Equal([8], ModelConfig.Load(Path.Combine(options.OutputDir, "tiny", "global", "config.json")).Layers);
     }
 
     [Fact]

@@ -140,11 +140,11 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
         string key = PartTrainer.Key(config, data.Fingerprint, run.SplitSeed is long seed ? $"split seed {seed}" : "split");
         string? reusedFrom = null;
         double seconds = 0;
-        PartOutcome? outcome = PartTrainer.TryRead(folder, key);
+        PartOutcome? outcome = PartTrainer.TryRead(folder, key, config.ToJson());
         if (outcome is null && FindElsewhere(key, folder) is string other)
         {
             PartTrainer.Copy(other, folder);
-            outcome = PartTrainer.TryRead(folder, key);
+            outcome = PartTrainer.TryRead(folder, key, config.ToJson());
             reusedFrom = Path.GetRelativePath(options.OutputDir, other);
             output.WriteLine($"[{prefix}] the same config on the same split was trained in {reusedFrom}: reused");
         }
@@ -180,7 +180,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
 
         int epochs = of.Result.BestEpoch;
         string key = PartTrainer.Key(config, data.Fingerprint, $"{(splitSeed is long seed ? $"split seed {seed}" : "split")}, train + validation, {epochs} epochs");
-        PartOutcome? outcome = PartTrainer.TryRead(folder, key);
+        PartOutcome? outcome = PartTrainer.TryRead(folder, key, config.ToJson());
         double seconds = 0;
         if (outcome is null)
         {
@@ -209,7 +209,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
         string json = System.Text.Json.JsonSerializer.Serialize(mf);
         string part = $"biased MF {json}, {(seed is long s ? $"split seed {s}" : "split")}{(refit ? $", train + validation, {refitSweeps} sweeps" : "")}";
         string key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(part + "|" + data.Fingerprint)));
-        PartOutcome? outcome = PartTrainer.TryRead(folder, key);
+        PartOutcome? outcome = PartTrainer.TryRead(folder, key, json + "\n");
         double seconds = 0;
         if (outcome is null)
         {
@@ -323,7 +323,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
             string name = $"fold-{f + 1}";
             string key = PartTrainer.Key(config, data.Fingerprint, $"fold {f + 1} of {folds}");
             string partFolder = Path.Combine(folder, name);
-            PartOutcome? part = PartTrainer.TryRead(partFolder, key);
+            PartOutcome? part = PartTrainer.TryRead(partFolder, key, config.ToJson());
             if (part is null)
             {
                 part = PartTrainer.Train(partFolder, key, name, config, data.ForFold(config, folds, f), new RunProgress(output, $"{prefix} {name}/{folds}", 50), cancellation);
@@ -365,7 +365,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
             string name = groups[g].Key.StartsWith("cluster-", StringComparison.Ordinal) ? groups[g].Key : $"group-{groups[g].Key}";
             string key = PartTrainer.Key(config, data.Fingerprint, $"{spec} {name}: {users.Count} users");
             string partFolder = Path.Combine(folder, name);
-            PartOutcome? part = PartTrainer.TryRead(partFolder, key);
+            PartOutcome? part = PartTrainer.TryRead(partFolder, key, config.ToJson());
             if (part is null)
             {
                 part = PartTrainer.Train(

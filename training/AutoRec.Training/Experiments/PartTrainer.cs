@@ -31,6 +31,7 @@ internal static class PartTrainer
     private const string PartFile = "part.json";
     private const string UserErrorsFile = "test-users.csv";
     private const string PredictionsFile = "predictions.bin";
+    private const string ConfigFile = "config.json";
     private const int CheckpointEvery = 25;
 
     /// <summary>The key of <paramref name="config"/> trained on <paramref name="part"/> of the split <paramref name="fingerprint"/> names.</summary>
@@ -40,8 +41,11 @@ internal static class PartTrainer
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 
-    /// <summary>The finished model in <paramref name="folder"/> when its key is <paramref name="key"/>, else null.</summary>
-    public static PartOutcome? TryRead(string folder, string key)
+    /// <summary>
+    /// The finished model in <paramref name="folder"/> when its key is <paramref name="key"/>, else null; with
+    /// <paramref name="configJson"/>, writes the folder's config.json when it lacks one (folders of older runs).
+    /// </summary>
+    public static PartOutcome? TryRead(string folder, string key, string? configJson = null)
     {
         string file = System.IO.Path.Combine(folder, PartFile);
         if (!File.Exists(file))
@@ -57,6 +61,14 @@ internal static class PartTrainer
                 return null;
             }
 
+            string config = System.IO.Path.Combine(folder, ConfigFile);
+            if (configJson is not null && !File.Exists(config))
+            {
+                using var writes = new AtomicFiles();
+                File.WriteAllText(writes.Stage(config), configJson);
+                writes.Commit();
+            }
+
             return new PartOutcome(record.Result, record.Path, record.History, ReadUserErrors(System.IO.Path.Combine(folder, UserErrorsFile)), record.Note);
         }
         catch (Exception e) when (e is JsonException or IOException or FormatException)
@@ -70,7 +82,7 @@ internal static class PartTrainer
     {
         Directory.CreateDirectory(to);
         using var writes = new AtomicFiles();
-        foreach (string name in new[] { "history.csv", "learning-curve.png", UserErrorsFile, PredictionsFile, PartFile })
+        foreach (string name in new[] { "history.csv", "learning-curve.png", UserErrorsFile, PredictionsFile, ConfigFile, PartFile })
         {
             string source = System.IO.Path.Combine(from, name);
             if (File.Exists(source))
@@ -107,7 +119,7 @@ internal static class PartTrainer
     {
         ArgumentNullException.ThrowIfNull(config);
         string path = TrainingPath.Choose(config).Name;
-        return Train(folder, key, name, path, $"{config.Name} ({name})", data, progress, checkpoint =>
+        return Train(folder, key, name, path, $"{config.Name} ({name})", config.ToJson(), data, progress, checkpoint =>
         {
             TrainingOutcome o = EnsembleTrainer.Run(config, data, progress, checkpoint, CheckpointEvery, lastEpoch, cancellation);
             return new TrainedPart(o.History, o.BestEpoch, o.Validation, o.Test, o.LastEpochTest, o.TrainSeconds, o.ValidationPredictions, o.TestPredictions);
@@ -119,7 +131,7 @@ internal static class PartTrainer
         string folder, string key, string name, MatrixFactorizationConfig config, TrainingData data, IProgressSink progress, CancellationToken cancellation, int? sweeps = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return Train(folder, key, name, "als", $"biased MF, {config.Factors} factors ({name})", data, progress, _ =>
+        return Train(folder, key, name, "als", $"biased MF, {config.Factors} factors ({name})", System.Text.Json.JsonSerializer.Serialize(config) + "\n", data, progress, _ =>
         {
             TrainingOutcomeOfBaseline o = new BiasedMatrixFactorization(config with { Sweeps = sweeps ?? config.Sweeps }, data).Train(progress, cancellation);
             return new TrainedPart(o.History, o.BestEpoch, o.Validation, o.Test, new RmseResult(double.NaN, double.NaN, 0), o.TrainSeconds, o.ValidationPredictions, o.TestPredictions);
@@ -127,7 +139,7 @@ internal static class PartTrainer
     }
 
     private static PartOutcome Train(
-        string folder, string key, string name, string path, string title, TrainingData data, IProgressSink progress, Func<string, TrainedPart> train)
+        string folder, string key, string name, string path, string title, string configJson, TrainingData data, IProgressSink progress, Func<string, TrainedPart> train)
     {
         Directory.CreateDirectory(folder);
         using ModelFolderLock held = ModelFolderLock.Acquire(folder, "autorec-train experiment");
@@ -161,14 +173,14 @@ internal static class PartTrainer
                 Seconds = Math.Round(trained.Seconds, 1),
             };
             outcome = new PartOutcome(result, path, CurvesOf(trained.History), errors);
-            Write(folder, key, outcome, trained.History, title, [.. trained.ValidationPredictions, .. trained.TestPredictions]);
+            Write(folder, key, outcome, trained.History, title, configJson, [.. trained.ValidationPredictions, .. trained.TestPredictions]);
         }
         catch (TrainingDivergedException e)
         {
             progress.Message(e.Message);
             var result = new PartResult { Name = name, TestRmse = double.NaN, TestRmseUserMean = double.NaN, LastEpochTestRmse = double.NaN, LastEpochTestRmseUserMean = double.NaN, ValidationRmse = double.NaN, TrainRmse = double.NaN, Epochs = e.Epoch };
             outcome = new PartOutcome(result, path, new Curves([], [], []), new Dictionary<int, (double, int)>(), $"diverged at epoch {e.Epoch}");
-            Write(folder, key, outcome, [], null, []);
+            Write(folder, key, outcome, [], null, configJson, []);
         }
 
         // The checkpoint is only for resuming: a finished model is its part.json.
@@ -180,10 +192,11 @@ internal static class PartTrainer
         return outcome;
     }
 
-    private static void Write(string folder, string key, PartOutcome outcome, IReadOnlyList<EpochResult> history, string? title, float[] predictions)
+    private static void Write(string folder, string key, PartOutcome outcome, IReadOnlyList<EpochResult> history, string? title, string configJson, float[] predictions)
     {
         using var writes = new AtomicFiles();
         string Stage(string name) => writes.Stage(System.IO.Path.Combine(folder, name));
+        File.WriteAllText(Stage(ConfigFile), configJson);
         File.WriteAllBytes(Stage(PredictionsFile), System.Runtime.InteropServices.MemoryMarshal.AsBytes(predictions.AsSpan()).ToArray());
         File.WriteAllText(Stage("history.csv"), RunReport.HistoryCsv(history));
         if (title is not null && history.Count > 0)
