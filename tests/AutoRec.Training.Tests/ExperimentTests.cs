@@ -124,6 +124,38 @@ public sealed class ExperimentTests
     }
 
     [Fact]
+    public void A_suite_that_fails_half_way_keeps_the_rows_it_published_before()
+    {
+        using var temp = new TempDir();
+        ExperimentOptions options = Fixture(temp, suite: """
+            { "title": "T", "seed_section": "S", "base": "tiny", "runs": [ { "name": "a", "label": "a" }, { "name": "b", "label": "b" }, { "name": "c", "label": "c" } ] }
+            """);
+        SuiteResults first = new ExperimentRunner(options, new StringWriter()).Run("tiny");
+
+        // b changes and is interrupted: a (skipped) is republished, b and c keep their earlier rows.
+        string suiteFile = Path.Combine(options.SuitesDir, "tiny.json");
+        File.WriteAllText(suiteFile, File.ReadAllText(suiteFile).Replace("""{ "name": "b", "label": "b" }""", """{ "name": "b", "label": "b", "config": { "epochs": 60 } }""", StringComparison.Ordinal));
+        using var cancel = new CancellationTokenSource();
+        Assert.Throws<OperationCanceledException>(() => new ExperimentRunner(options, new CancellingWriter("[tiny 2/3 b] epoch 50/60", cancel)).Run("tiny", cancel.Token));
+
+        SuiteResults kept = SuiteResults.Read(Path.Combine(options.DocsDir, "results", "tiny.json"));
+        Assert.Equal(["a", "b", "c"], kept.Runs.Select(r => r.Name));
+        Assert.Equal(first.Runs.Select(r => r.TestRmse), kept.Runs.Select(r => r.TestRmse));
+    }
+
+    [Fact]
+    public void A_diverged_fold_leaves_the_run_without_numbers_and_says_which()
+    {
+        using var temp = new TempDir();
+        ExperimentOptions options = Fixture(temp, suite: """
+            { "title": "T", "seed_section": "S", "base": "tiny", "runs": [ { "name": "cv", "label": "cv", "folds": 2, "config": { "learning_rate": 1e30 } } ] }
+            """);
+        RunResult cv = new ExperimentRunner(options, new StringWriter()).Run("tiny").Runs.Single();
+        Assert.True(double.IsNaN(cv.TestRmse));
+        Assert.Contains("fold-1: diverged at epoch", cv.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_report_is_rebuilt_from_the_results_alone_and_keeps_the_prose_around_it()
     {
         using var temp = new TempDir();
@@ -238,6 +270,8 @@ public sealed class ExperimentTests
     [InlineData("""{ "title": "T", "base": "tiny", "runs": [ { "name": "a", "label": "x", "extra": 1 } ] }""", "extra")]
     [InlineData("""{ "title": "T", "base": "tiny", "runs": [ { "name": "a", "label": "x", "members": ["b"] }, { "name": "b", "label": "y" } ] }""", "must be a run listed before it")]
     [InlineData("""{ "title": "T", "base": "tiny", "document": "../x.md", "runs": [ { "name": "a", "label": "x" } ] }""", "must be a Markdown file name")]
+    [InlineData("""{ "title": "T", "base": "tiny", "runs": [ { "name": "a", "label": "x", "folds": 2 }, { "name": "b", "label": "y", "refit_of": "a" } ] }""", "not a single trained run")]
+    [InlineData("""{ "title": "T", "base": "tiny", "runs": [ { "name": "a", "label": "x", "folds": 2, "split_seed": 3 } ] }""", "split_seed applies to single runs only")]
     [InlineData("""{ "title": "T", "base": "tiny", "runs": [ { "name": "a", "label": "x" }, { "name": "b", "label": "y", "refit_of": "a", "folds": 2 } ] }""", "do not combine")]
     public void Bad_suites_fail_naming_the_file_and_the_problem(string json, string expected)
     {

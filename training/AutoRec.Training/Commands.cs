@@ -40,10 +40,11 @@ public static class Commands
         MemoryBudget.Check(config, data, configPath);
 
         TrainingOutcome outcome = EnsembleTrainer.Run(config, data, progress, files.Checkpoint, cancellation: cancellation);
-        EpochResult best = outcome.History.First(r => r.Epoch == outcome.BestEpoch);
+        // An ensemble's best epoch is its members' mean and its history the first member's: that epoch may be missing.
+        double trainRmse = outcome.History.FirstOrDefault(r => r.Epoch == outcome.BestEpoch)?.TrainRmse ?? double.NaN;
         long parameters = outcome.Network.parameters().Sum(p => p.numel());
         var metrics = new RunMetrics(
-            outcome.Test.Global, outcome.Test.UserMean, outcome.Validation.Global, outcome.Validation.UserMean, best.TrainRmse,
+            outcome.Test.Global, outcome.Test.UserMean, outcome.Validation.Global, outcome.Validation.UserMean, trainRmse,
             outcome.BestEpoch, outcome.History.Count, outcome.StoppedEarly, outcome.TrainSeconds,
             outcome.TrainSeconds / Math.Max(outcome.History.Count, 1), ProcessMemory.PeakMb(), outcome.Test.Count, parameters);
 

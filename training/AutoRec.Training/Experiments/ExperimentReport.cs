@@ -38,6 +38,10 @@ public static class ExperimentReport
         }
 
         string markdown = SectionOf(docsDir, suite);
+
+        // Suites may run side by side: each replaces its own section, so reading and writing the shared file is one
+        // step under an exclusive lock (a lock file beside it in the temp folder).
+        using FileStream held = LockFor(markdown);
         string existing = File.Exists(markdown) ? File.ReadAllText(markdown) : "# Experiments\n";
         string updated = Replace(existing, suite.Name, Table(suite, results, Path.GetRelativePath(docsDir, figure).Replace('\\', '/')));
         using var write = new AtomicFiles();
@@ -89,7 +93,7 @@ public static class ExperimentReport
             foreach (IGrouping<string, RunResult> series in results.Runs.Where(r => r.Series is not null).GroupBy(r => r.Series!))
             {
                 RunResult[] runs = [.. series];
-                md.Append(CultureInfo.InvariantCulture, $"| {series.Key} | {runs.Length} | {MeanSd(runs.Select(r => r.TestRmse))} | {MeanSd(runs.Select(r => r.TestRmseUserMean))} | ");
+                md.Append(CultureInfo.InvariantCulture, $"| {series.Key} | {runs.Count(r => double.IsFinite(r.TestRmse))} | {MeanSd(runs.Select(r => r.TestRmse))} | {MeanSd(runs.Select(r => r.TestRmseUserMean))} | ");
                 md.Append(CultureInfo.InvariantCulture, $"{MeanSd(runs.Select(r => r.ValidationRmse))} | {runs.Average(r => r.Seconds):F0} |\n");
             }
         }
@@ -112,6 +116,23 @@ public static class ExperimentReport
         }
 
         return document.TrimEnd() + $"\n\n## {suite}\n\n{begin}\n{section}{end}\n";
+    }
+
+    private static FileStream LockFor(string path)
+    {
+        string name = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(path))))[..16];
+        string lockFile = Path.Combine(Path.GetTempPath(), $"autorec-report-{name}.lock");
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (attempt < 600)
+            {
+                Thread.Sleep(100);
+            }
+        }
     }
 
     private static string MeanSd(IEnumerable<double> values)

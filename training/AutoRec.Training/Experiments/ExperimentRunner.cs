@@ -118,8 +118,24 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
 
     private string ResultsPath(ExperimentSuite suite) => Path.Combine(options.DocsDir, "results", suite.Name + ".json");
 
-    private void Publish(ExperimentSuite suite, ExperimentData data, List<RunResult> runs)
+    /// <summary>
+    /// Writes the results file and the report: the runs of this invocation, and for runs it has not reached yet
+    /// their rows of the results file as it was (so a failure half-way loses no published row).
+    /// </summary>
+    private void Publish(ExperimentSuite suite, ExperimentData data, List<RunResult> done)
     {
+        Dictionary<string, RunResult> earlier = [];
+        try
+        {
+            earlier = SuiteResults.Read(ResultsPath(suite)).Runs.ToDictionary(r => r.Name);
+        }
+        catch (ConfigException)
+        {
+            // No results yet (or unreadable ones): nothing to keep.
+        }
+
+        var byName = done.ToDictionary(r => r.Name);
+        List<RunResult> runs = [.. suite.Runs.Select(r => byName.GetValueOrDefault(r.Name) ?? earlier.GetValueOrDefault(r.Name)).OfType<RunResult>()];
         string machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}";
         var results = new SuiteResults(
             suite.Name, suite.Title, suite.SeedSection, machine, DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
@@ -179,6 +195,11 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
         }
 
         int epochs = of.Result.BestEpoch;
+        if (epochs < 1)
+        {
+            throw new ConfigException(suite.Name, 0, $"run '{run.Name}' refits '{source.Name}', which has no best epoch ({of.Note ?? "no validation"}): nothing to refit");
+        }
+
         string key = PartTrainer.Key(config, data.Fingerprint, $"{(splitSeed is long seed ? $"split seed {seed}" : "split")}, train + validation, {epochs} epochs");
         PartOutcome? outcome = PartTrainer.TryRead(folder, key, config.ToJson());
         double seconds = 0;
@@ -345,7 +366,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
             BestEpoch = results.Average(p => p.BestEpoch),
             Sd = new Spread(Sd(results.Select(p => p.TestRmse)), Sd(results.Select(p => p.TestRmseUserMean)), Sd(results.Select(p => p.LastEpochTestRmseUserMean))),
         };
-        return (mean, seconds, null);
+        return (Diverged(mean, parts), seconds, null);
     }
 
     private (RunResult, double, PartOutcome?) Groups(
@@ -363,7 +384,8 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
         {
             var users = groups[g].Select(p => p.Key).ToHashSet();
             string name = groups[g].Key.StartsWith("cluster-", StringComparison.Ordinal) ? groups[g].Key : $"group-{groups[g].Key}";
-            string key = PartTrainer.Key(config, data.Fingerprint, $"{spec} {name}: {users.Count} users");
+            string members = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join(",", users.Order()))))[..16];
+            string key = PartTrainer.Key(config, data.Fingerprint, $"{spec} {name}: {users.Count} users {members}");
             string partFolder = Path.Combine(folder, name);
             PartOutcome? part = PartTrainer.TryRead(partFolder, key, config.ToJson());
             if (part is null)
@@ -402,7 +424,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
             TrainRmse = double.NaN,
             BestEpoch = results.Average(p => p.BestEpoch),
         };
-        return (combined, seconds, null);
+        return (Diverged(combined, parts), seconds, null);
     }
 
     private static RunResult ResultOf(RunSpec run, ModelConfig config, PartOutcome first, PartResult[] parts) => new()
@@ -426,6 +448,20 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
         Parts = parts.Length > 1 ? parts : null,
         Note = first.Note,
     };
+
+    /// <summary>A run of several models has no numbers when one of them diverged: the note names it.</summary>
+    private static RunResult Diverged(RunResult result, List<PartOutcome> parts)
+    {
+        string[] notes = [.. parts.Where(p => p.Note is not null).Select(p => $"{p.Result.Name}: {p.Note}")];
+        return notes.Length == 0 ? result : result with
+        {
+            TestRmse = double.NaN,
+            TestRmseUserMean = double.NaN,
+            LastEpochTestRmse = double.NaN,
+            LastEpochTestRmseUserMean = double.NaN,
+            Note = string.Join("; ", notes),
+        };
+    }
 
     /// <summary>A finished model with this key in another run folder of <see cref="ExperimentOptions.OutputDir"/>.</summary>
     private string? FindElsewhere(string key, string folder)

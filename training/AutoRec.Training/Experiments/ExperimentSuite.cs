@@ -99,6 +99,16 @@ public sealed record ExperimentSuite
                 }
             }
 
+            if (run.RefitOf is string of && suite.Runs.First(r => r.Name == of) is { Folds: not null } or { Groups: not null } or { RefitOf: not null } or { Combines: true })
+            {
+                throw new ConfigException(path, 0, $"run '{run.Name}' refits '{of}', which is not a single trained run");
+            }
+
+            if (run.SplitSeed is not null && (run.Folds is not null || run.Groups is not null))
+            {
+                throw new ConfigException(path, 0, $"run '{run.Name}': split_seed applies to single runs only (folds and groups use the pipeline's split)");
+            }
+
             int kinds = new[] { run.Folds is not null, run.Groups is not null, run.RefitOf is not null, run.Members is not null, run.Blend is not null }.Count(k => k);
             if (kinds > 1)
             {

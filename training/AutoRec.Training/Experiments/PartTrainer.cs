@@ -71,7 +71,7 @@ internal static class PartTrainer
 
             return new PartOutcome(record.Result, record.Path, record.History, ReadUserErrors(System.IO.Path.Combine(folder, UserErrorsFile)), record.Note);
         }
-        catch (Exception e) when (e is JsonException or IOException or FormatException)
+        catch (Exception e) when (e is JsonException or IOException or FormatException or IndexOutOfRangeException or OverflowException)
         {
             return null; // unreadable: trained again
         }
@@ -156,7 +156,8 @@ internal static class PartTrainer
                 errors[r.UserId] = errors.TryGetValue(r.UserId, out (double Sum, int Count) user) ? (user.Sum + (error * error), user.Count + 1) : (error * error, 1);
             }
 
-            EpochResult best = trained.History.First(r => r.Epoch == trained.BestEpoch);
+            // An ensemble's best epoch is its members' mean and its history the first member's: that epoch may be missing.
+            EpochResult? best = trained.History.FirstOrDefault(r => r.Epoch == trained.BestEpoch);
             var result = new PartResult
             {
                 Name = name,
@@ -167,7 +168,7 @@ internal static class PartTrainer
                 LastEpochTestRmse = trained.LastEpochTest.Global,
                 LastEpochTestRmseUserMean = trained.LastEpochTest.UserMean,
                 ValidationRmse = trained.Validation.Global,
-                TrainRmse = best.TrainRmse,
+                TrainRmse = best?.TrainRmse ?? double.NaN,
                 BestEpoch = trained.BestEpoch,
                 Epochs = trained.History.Count,
                 Seconds = Math.Round(trained.Seconds, 1),

@@ -15,6 +15,7 @@ internal sealed class Lbfgs : IDisposable
     private const double C2 = 0.9;
     private const double ToleranceChange = 1e-9;
     private const int MaxLineSearch = 25;
+    private const double ToleranceGradient = 1e-7;
 
     private readonly Func<Tensor, (double Loss, Tensor Gradient)> _evaluate;
     private readonly int _history;
@@ -57,8 +58,16 @@ internal sealed class Lbfgs : IDisposable
             (_loss, _gradient) = Evaluate(x);
         }
 
-        _iterations++;
         Tensor gradient = _gradient;
+        using (Tensor magnitude = gradient.abs())
+        {
+            if (magnitude.max().Scalar() <= ToleranceGradient)
+            {
+                return _loss; // PyTorch's tolerance_grad: at a stationary point
+            }
+        }
+
+        _iterations++;
         if (_iterations == 1)
         {
             _direction = gradient.neg();
@@ -184,6 +193,14 @@ internal sealed class Lbfgs : IDisposable
         double[] bracketGtd;
         while (true)
         {
+            // As PyTorch: after max_ls extrapolations the last point is not tested; the bracket is [0, t].
+            if (iteration == MaxLineSearch)
+            {
+                gPrev.Dispose();
+                (bracket, bracketF, bracketG, bracketGtd) = ([0, t], [f, fNew], [g.clone(), gNew], [gtd, gtdNew]);
+                break;
+            }
+
             if (fNew > f + (C1 * t * gtd) || (iteration > 1 && fNew >= fPrev))
             {
                 (bracket, bracketF, bracketG, bracketGtd) = ([tPrev, t], [fPrev, fNew], [gPrev, gNew], [gtdPrev, gtdNew]);
@@ -201,13 +218,6 @@ internal sealed class Lbfgs : IDisposable
             if (gtdNew >= 0)
             {
                 (bracket, bracketF, bracketG, bracketGtd) = ([tPrev, t], [fPrev, fNew], [gPrev, gNew], [gtdPrev, gtdNew]);
-                break;
-            }
-
-            if (iteration == MaxLineSearch)
-            {
-                gPrev.Dispose();
-                (bracket, bracketF, bracketG, bracketGtd) = ([0, t], [f, fNew], [g.clone(), gNew], [gtd, gtdNew]);
                 break;
             }
 
@@ -297,9 +307,9 @@ internal sealed class Lbfgs : IDisposable
         double upper = max ?? Math.Max(x1, x2);
         double d1 = g1 + g2 - (3 * (f1 - f2) / (x1 - x2));
         double d2Square = (d1 * d1) - (g1 * g2);
-        if (d2Square < 0)
+        if (!(d2Square >= 0))
         {
-            return (lower + upper) / 2;
+            return (lower + upper) / 2; // also when a trial loss was NaN, as PyTorch's test
         }
 
         double d2 = Math.Sqrt(d2Square);
