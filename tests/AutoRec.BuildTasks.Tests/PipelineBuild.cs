@@ -5,6 +5,18 @@ using Xunit.Abstractions;
 namespace AutoRec.BuildTasks.Tests;
 
 /// <summary>Runs the real pipeline (build-tasks/Pipeline) as a child <c>dotnet build</c> on a tiny dataset and captures its log.</summary>
+/// <summary>
+/// The test classes that run real <c>dotnet build</c>s of the pipeline: one at a time. Their builds share the
+/// repository's tool outputs (the trainer, the tasks, the patched TorchSharp native library); an Experiments build
+/// that builds the tools while another test's trainer runs from them made that test's build hang on Ctrl-C.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class SerialPipelineBuilds
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "pipeline builds";
+}
+
 internal sealed class PipelineBuild(ITestOutputHelper output)
 {
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);

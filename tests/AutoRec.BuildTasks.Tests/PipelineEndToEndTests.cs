@@ -7,6 +7,7 @@ namespace AutoRec.BuildTasks.Tests;
 /// Runs the real MSBuild pipeline (build-tasks/Pipeline, data stage only) as a child <c>dotnet build</c> on a tiny
 /// ml-1m style dataset: outputs, incremental skips, a seed change, and a located error that keeps old outputs.
 /// </summary>
+[Collection(SerialPipelineBuilds.Name)]
 public sealed class PipelineEndToEndTests : IDisposable
 {
     private static readonly string[] DataFiles =

@@ -7,6 +7,7 @@ namespace AutoRec.BuildTasks.Tests;
 /// The pipeline under the faults a demanding user meets: bad properties, damaged outputs, leftover temporary files, a
 /// build killed or cancelled during training. Each runs the real <c>dotnet build</c> on a tiny dataset.
 /// </summary>
+[Collection(SerialPipelineBuilds.Name)]
 public sealed class PipelineFaultTests : IDisposable
 {
     private const string TinyConfig = """
