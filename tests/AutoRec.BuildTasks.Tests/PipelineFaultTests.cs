@@ -129,10 +129,13 @@ public sealed class PipelineFaultTests : IDisposable
         Assert.True(WaitFor(() => TrainersOf(_out).Count == 0, TimeSpan.FromSeconds(15)), "the trainer outlived the build by more than 15 s");
     }
 
-    [Fact]
+    [SkippableFact]
     [Trait("Category", "EndToEnd")]
     public void CtrlCDuringTrainingCancelsWithOneLine()
     {
+        // A background job of a non-interactive shell starts with SIGINT ignored, and the build inherits that: Ctrl-C
+        // cannot reach it there, so the test says so instead of waiting for a build that will not stop.
+        Skip.If(SigIntIgnored(), "SIGINT is ignored in this process (started as a background job), so the build would ignore Ctrl-C");
         File.WriteAllText(_config, TinyConfig.Replace("\"epochs\": 5", "\"epochs\": 100000", StringComparison.Ordinal));
         using PipelineBuild.Running build = _build.Start(_raw, _out, "train", $"-p:ModelConfig={_config}");
         Assert.True(build.WaitForLog("AutoRec: training", TimeSpan.FromMinutes(3)), build.Log);
@@ -152,6 +155,13 @@ public sealed class PipelineFaultTests : IDisposable
 
     private (int ExitCode, string Log) FullBuild() =>
         _build.Run(_raw, _out, "validate", $"-p:ModelConfig={_config}", "-p:MaxTestRmse=4");
+
+    /// <summary>Whether this process ignores SIGINT (bit 2 of SigIgn in /proc/self/status), as its children then do.</summary>
+    private static bool SigIntIgnored()
+    {
+        string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << 1)) != 0;
+    }
 
     /// <summary>Live autorec-train processes writing under <paramref name="outputDir"/> (from /proc).</summary>
     private static List<int> TrainersOf(string outputDir)
