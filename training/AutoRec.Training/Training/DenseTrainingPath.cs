@@ -18,7 +18,6 @@ internal sealed class DenseTrainingPath : ITrainingPath
     private readonly OptimizerHelper _optimizer;
     private readonly TrainingMatrix _matrix;
     private readonly EpochTrainer _epochs;
-    private readonly float[] _predictions;
 
     /// <summary>Trains <paramref name="network"/> on <paramref name="data"/> as <paramref name="config"/> says.</summary>
     public DenseTrainingPath(ModelConfig config, TrainingData data, AutoencoderNetwork network)
@@ -29,7 +28,6 @@ internal sealed class DenseTrainingPath : ITrainingPath
         _optimizer = optim.Adam(network.parameters(), config.LearningRate);
         _matrix = new TrainingMatrix(config, data);
         _epochs = new EpochTrainer(config, network, _optimizer, _matrix);
-        _predictions = new float[data.Train.Length];
         Parameters = new TensorParameterArrays(network.parameters().ToArray());
     }
 
@@ -46,20 +44,10 @@ internal sealed class DenseTrainingPath : ITrainingPath
     public double TrainEpoch(int epoch, CancellationToken cancellation) => _epochs.Run(epoch, cancellation);
 
     /// <inheritdoc />
-    public RmseResult[] Score(params HeldOutRating[][] sets)
-    {
-        ArgumentNullException.ThrowIfNull(sets);
-        _matrix.PredictAll(Network, _predictions);
-        return [.. sets.Select(set => HeldOutRmse.Score(_predictions, _data.ColumnCount, set, _data.Scale))];
-    }
+    public RmseResult[] Score(params HeldOutRating[][] sets) => _matrix.Score(Network, sets);
 
     /// <inheritdoc />
-    public float[][] Predict(params HeldOutRating[][] sets)
-    {
-        ArgumentNullException.ThrowIfNull(sets);
-        _matrix.PredictAll(Network, _predictions);
-        return [.. sets.Select(set => set.Select(r => _predictions[((long)r.Row * _data.ColumnCount) + r.Column]).ToArray())];
-    }
+    public float[][] Predict(params HeldOutRating[][] sets) => _matrix.Predict(Network, sets);
 
     /// <inheritdoc />
     public void SetLearningRate(double rate)

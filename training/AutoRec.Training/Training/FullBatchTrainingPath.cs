@@ -20,7 +20,6 @@ internal sealed class FullBatchTrainingPath : ITrainingPath
     private readonly Tensor[] _parameters;
     private readonly Tensor _input;
     private readonly Tensor _known;
-    private readonly float[] _predictions;
     private Tensor _point;
     private Lbfgs _optimizer;
 
@@ -40,7 +39,6 @@ internal sealed class FullBatchTrainingPath : ITrainingPath
         }
 
         _known = _matrix.Ratings.ne(0).to_type(ScalarType.Float32);
-        _predictions = new float[data.Train.Length];
         _point = Flatten();
         _optimizer = NewOptimizer();
     }
@@ -70,20 +68,10 @@ internal sealed class FullBatchTrainingPath : ITrainingPath
     }
 
     /// <inheritdoc />
-    public RmseResult[] Score(params HeldOutRating[][] sets)
-    {
-        ArgumentNullException.ThrowIfNull(sets);
-        _matrix.PredictAll(Network, _predictions);
-        return [.. sets.Select(set => HeldOutRmse.Score(_predictions, _data.ColumnCount, set, _data.Scale))];
-    }
+    public RmseResult[] Score(params HeldOutRating[][] sets) => _matrix.Score(Network, sets);
 
     /// <inheritdoc />
-    public float[][] Predict(params HeldOutRating[][] sets)
-    {
-        ArgumentNullException.ThrowIfNull(sets);
-        _matrix.PredictAll(Network, _predictions);
-        return [.. sets.Select(set => set.Select(r => _predictions[((long)r.Row * _data.ColumnCount) + r.Column]).ToArray())];
-    }
+    public float[][] Predict(params HeldOutRating[][] sets) => _matrix.Predict(Network, sets);
 
     /// <inheritdoc />
     public void SetLearningRate(double rate)
