@@ -143,9 +143,7 @@ public static class ExperimentReport
             return "–";
         }
 
-        double mean = v.Average();
-        double sd = v.Length > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1)) : 0;
-        return v.Length > 1 ? string.Create(CultureInfo.InvariantCulture, $"{mean:F4} ± {sd:F4}") : F(mean);
+        return v.Length > 1 ? string.Create(CultureInfo.InvariantCulture, $"{v.Average():F4} ± {Spread.SampleSd(v):F4}") : F(v[0]);
     }
 
     private static string F(double? value) =>

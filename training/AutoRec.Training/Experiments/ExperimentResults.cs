@@ -130,7 +130,21 @@ public sealed record RunResult
 /// <param name="TestRmse">Of the global test RMSE.</param>
 /// <param name="TestRmseUserMean">Of the mean of per-user test RMSEs.</param>
 /// <param name="LastEpochTestRmseUserMean">Of the last epoch's mean of per-user RMSEs.</param>
-public sealed record Spread(double TestRmse, double TestRmseUserMean, double LastEpochTestRmseUserMean);
+public sealed record Spread(double TestRmse, double TestRmseUserMean, double LastEpochTestRmseUserMean)
+{
+    /// <summary>The sample standard deviation (n − 1) of <paramref name="values"/>; 0 for fewer than two.</summary>
+    public static double SampleSd(IEnumerable<double> values)
+    {
+        double[] v = [.. values];
+        if (v.Length < 2)
+        {
+            return 0;
+        }
+
+        double mean = v.Average();
+        return Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1));
+    }
+}
 
 /// <summary>A fold or a group of a run.</summary>
 public sealed record PartResult

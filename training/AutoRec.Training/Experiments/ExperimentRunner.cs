@@ -229,7 +229,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
         long? seed = refit ? refitSeed : run.SplitSeed;
         string json = System.Text.Json.JsonSerializer.Serialize(mf);
         string part = $"biased MF {json}, {(seed is long s ? $"split seed {s}" : "split")}{(refit ? $", train + validation, {refitSweeps} sweeps" : "")}";
-        string key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(part + "|" + data.Fingerprint)));
+        string key = PartTrainer.Hash(part + "|" + data.Fingerprint);
         PartOutcome? outcome = PartTrainer.TryRead(folder, key, json + "\n");
         double seconds = 0;
         if (outcome is null)
@@ -244,24 +244,10 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
             output.WriteLine($"[{prefix}] finished earlier: skipped ({folder})");
         }
 
-        var result = new RunResult
+        // A matrix factorisation has no last-epoch scores (PartTrainer records NaN) and a refit no validation.
+        RunResult result = ResultOf(run, JsonNode.Parse(json)!.AsObject(), outcome, [outcome.Result]) with
         {
-            Name = run.Name,
-            Label = run.Label,
-            Config = JsonNode.Parse(json)!.AsObject(),
-            Seed = run.Seed,
-            X = run.X,
-            Series = run.Series,
-            Path = outcome.Path,
-            TestRmse = outcome.Result.TestRmse,
-            TestRmseUserMean = outcome.Result.TestRmseUserMean,
-            LastEpochTestRmse = double.NaN,
-            LastEpochTestRmseUserMean = double.NaN,
             ValidationRmse = refit ? double.NaN : outcome.Result.ValidationRmse,
-            TrainRmse = outcome.Result.TrainRmse,
-            BestEpoch = outcome.Result.BestEpoch,
-            Epochs = outcome.Result.Epochs,
-            Seconds = outcome.Result.Seconds,
             History = outcome.History,
             SplitSeed = seed,
             RefitOf = run.RefitOf,
@@ -364,7 +350,9 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
             ValidationRmse = results.Average(p => p.ValidationRmse),
             TrainRmse = results.Average(p => p.TrainRmse),
             BestEpoch = results.Average(p => p.BestEpoch),
-            Sd = new Spread(Sd(results.Select(p => p.TestRmse)), Sd(results.Select(p => p.TestRmseUserMean)), Sd(results.Select(p => p.LastEpochTestRmseUserMean))),
+            Sd = new Spread(
+                Spread.SampleSd(results.Select(p => p.TestRmse)), Spread.SampleSd(results.Select(p => p.TestRmseUserMean)),
+                Spread.SampleSd(results.Select(p => p.LastEpochTestRmseUserMean))),
         };
         return (Diverged(mean, parts), seconds, null);
     }
@@ -384,7 +372,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
         {
             var users = groups[g].Select(p => p.Key).ToHashSet();
             string name = groups[g].Key.StartsWith("cluster-", StringComparison.Ordinal) ? groups[g].Key : $"group-{groups[g].Key}";
-            string members = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join(",", users.Order()))))[..16];
+            string members = PartTrainer.Hash(string.Join(",", users.Order()))[..16];
             string key = PartTrainer.Key(config, data.Fingerprint, $"{spec} {name}: {users.Count} users {members}");
             string partFolder = Path.Combine(folder, name);
             PartOutcome? part = PartTrainer.TryRead(partFolder, key, config.ToJson());
@@ -427,11 +415,14 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
         return (Diverged(combined, parts), seconds, null);
     }
 
-    private static RunResult ResultOf(RunSpec run, ModelConfig config, PartOutcome first, PartResult[] parts) => new()
+    private static RunResult ResultOf(RunSpec run, ModelConfig config, PartOutcome first, PartResult[] parts) =>
+        ResultOf(run, JsonNode.Parse(config.ToJson())!.AsObject(), first, parts);
+
+    private static RunResult ResultOf(RunSpec run, JsonObject config, PartOutcome first, PartResult[] parts) => new()
     {
         Name = run.Name,
         Label = run.Label,
-        Config = JsonNode.Parse(config.ToJson())!.AsObject(),
+        Config = config,
         Seed = run.Seed,
         X = run.X,
         Series = run.Series,
@@ -487,18 +478,6 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
         }
 
         return (Math.Sqrt(all.Sum(u => u.Sum) / all.Sum(u => u.Count)), all.Average(u => Math.Sqrt(u.Sum / u.Count)));
-    }
-
-    private static double Sd(IEnumerable<double> values)
-    {
-        double[] v = [.. values];
-        if (v.Length < 2)
-        {
-            return 0;
-        }
-
-        double mean = v.Average();
-        return Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1));
     }
 
     private static string Format(double? value) => value is double v ? v.ToString("F4", CultureInfo.InvariantCulture) : "-";

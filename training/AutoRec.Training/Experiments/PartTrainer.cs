@@ -37,9 +37,11 @@ internal static class PartTrainer
     /// <summary>The key of <paramref name="config"/> trained on <paramref name="part"/> of the split <paramref name="fingerprint"/> names.</summary>
     public static string Key(ModelConfig config, string fingerprint, string part)
     {
-        string canonical = (config with { Name = "" }).ToJson() + "|" + fingerprint + "|" + part;
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+        return Hash((config with { Name = "" }).ToJson() + "|" + fingerprint + "|" + part);
     }
+
+    /// <summary>The SHA-256 of <paramref name="text"/> (UTF-8), as lower-case hex: what every key of a run is made of.</summary>
+    public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     /// <summary>
     /// The finished model in <paramref name="folder"/> when its key is <paramref name="key"/>, else null; with
