@@ -131,13 +131,15 @@ public sealed class Trainer
             }
         }
 
-        RmseResult lastEpochTest = path.Score(_data.Test)[0];
-        if (state.BestWeights.HasSnapshot)
+        // The last epoch's predictions; the best epoch's are the same ones unless an earlier epoch was better.
+        float[][] predictions = path.Predict(_data.Validation, _data.Test);
+        RmseResult lastEpochTest = HeldOutRmse.ScoreEach(predictions[1], _data.Test, _data.Scale);
+        if (state.BestWeights.HasSnapshot && state.Plateau.BestEpoch != state.Epoch)
         {
             state.BestWeights.RestoreTo(path.Parameters);
+            predictions = path.Predict(_data.Validation, _data.Test);
         }
 
-        float[][] predictions = path.Predict(_data.Validation, _data.Test);
         RmseResult validationRmse = HeldOutRmse.ScoreEach(predictions[0], _data.Validation, _data.Scale);
         RmseResult testRmse = HeldOutRmse.ScoreEach(predictions[1], _data.Test, _data.Scale);
         _progress.Finish();
