@@ -4,7 +4,8 @@ namespace AutoRec.Inference;
 
 /// <summary>
 /// Computes an item-based model's movie codes: the last hidden layer's output for each movie's training column
-/// (its ratings by every user), what the output layer multiplies by each user's row.
+/// (its ratings by every user; for a blend of towers, each tower's, side by side), what the output layer
+/// multiplies by each user's row.
 /// </summary>
 /// <remarks>
 /// Two ways, same numbers: when the graph fills nothing (zero default, the usual case) the first layer is a sparse
@@ -41,14 +42,13 @@ internal static class MovieCodeEncoder
 
     private static float[] Sparse(RecommenderModel model, NetworkGraph network, SparseRows rows, int[] movieIds, IReadOnlyDictionary<int, float[]>? sideFeatures)
     {
-        IReadOnlyList<DenseLayerWeights> layers = network.Layers;
-        DenseLayerWeights first = layers[0];
+        IReadOnlyList<IReadOnlyList<DenseLayerWeights>> towers = network.Towers;
         int inputWidth = model.InputWidth;
         int width = network.CodeWidth;
-        int widest = layers.Take(layers.Count - 1).Max(layer => layer.Outputs);
+        int widest = towers.SelectMany(tower => tower).Max(layer => layer.Outputs);
 
-        // W₁ transposed once, so that the column of each user who rated a movie is contiguous.
-        float[] columns = Transpose(first.Weight, first.Outputs, first.Inputs);
+        // Each tower's W₁ transposed once, so that the column of each user who rated a movie is contiguous.
+        float[][] columns = [.. towers.Select(tower => Transpose(tower[0].Weight, tower[0].Outputs, tower[0].Inputs))];
         float[][] side = movieIds.Select(id => sideFeatures is null ? [] : model.Checks.SideOf(sideFeatures, id, nameof(sideFeatures))).ToArray();
         var codes = new float[(long)movieIds.Length * width];
         Parallel.For(
@@ -57,38 +57,47 @@ internal static class MovieCodeEncoder
             () => (First: new float[widest], Second: new float[widest]),
             (m, _, buffers) =>
             {
-                Span<float> x = buffers.First.AsSpan(0, first.Outputs);
-                first.Bias.CopyTo(x);
-                foreach ((int column, float value) in rows.Of(movieIds[m]))
+                int offset = 0;
+                for (int t = 0; t < towers.Count; t++)
                 {
-                    Simd.MultiplyAdd(columns.AsSpan(column * first.Outputs, first.Outputs), value, x);
-                }
-
-                for (int k = 0; k < side[m].Length; k++)
-                {
-                    if (side[m][k] != 0)
+                    IReadOnlyList<DenseLayerWeights> layers = towers[t];
+                    DenseLayerWeights first = layers[0];
+                    Span<float> x = buffers.First.AsSpan(0, first.Outputs);
+                    first.Bias.CopyTo(x);
+                    foreach ((int column, float value) in rows.Of(movieIds[m]))
                     {
-                        Simd.MultiplyAdd(columns.AsSpan((inputWidth + k) * first.Outputs, first.Outputs), side[m][k], x);
-                    }
-                }
-
-                ActivationMath.Apply(first.Activation, x);
-                (float[] input, float[] output) = buffers;
-                for (int l = 1; l < layers.Count - 1; l++)
-                {
-                    DenseLayerWeights layer = layers[l];
-                    ReadOnlySpan<float> h = input.AsSpan(0, layer.Inputs);
-                    Span<float> y = output.AsSpan(0, layer.Outputs);
-                    for (int o = 0; o < layer.Outputs; o++)
-                    {
-                        y[o] = Simd.Dot(layer.Weight.AsSpan(o * layer.Inputs, layer.Inputs), h) + layer.Bias[o];
+                        Simd.MultiplyAdd(columns[t].AsSpan(column * first.Outputs, first.Outputs), value, x);
                     }
 
-                    ActivationMath.Apply(layer.Activation, y);
-                    (input, output) = (output, input);
+                    for (int k = 0; k < side[m].Length; k++)
+                    {
+                        if (side[m][k] != 0)
+                        {
+                            Simd.MultiplyAdd(columns[t].AsSpan((inputWidth + k) * first.Outputs, first.Outputs), side[m][k], x);
+                        }
+                    }
+
+                    ActivationMath.Apply(first.Activation, x);
+                    (float[] input, float[] output) = buffers;
+                    for (int l = 1; l < layers.Count; l++)
+                    {
+                        DenseLayerWeights layer = layers[l];
+                        ReadOnlySpan<float> h = input.AsSpan(0, layer.Inputs);
+                        Span<float> y = output.AsSpan(0, layer.Outputs);
+                        for (int o = 0; o < layer.Outputs; o++)
+                        {
+                            y[o] = Simd.Dot(layer.Weight.AsSpan(o * layer.Inputs, layer.Inputs), h) + layer.Bias[o];
+                        }
+
+                        ActivationMath.Apply(layer.Activation, y);
+                        (input, output) = (output, input);
+                    }
+
+                    int code = layers[^1].Outputs;
+                    input.AsSpan(0, code).CopyTo(codes.AsSpan((int)((long)m * width) + offset, code));
+                    offset += code;
                 }
 
-                input.AsSpan(0, width).CopyTo(codes.AsSpan((int)((long)m * width), width));
                 return buffers;
             },
             _ => { });

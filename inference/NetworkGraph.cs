@@ -11,7 +11,8 @@ internal sealed record DenseLayerWeights(int Inputs, int Outputs, float[] Weight
 /// <summary>
 /// The dense layers of an AutoRec model file, read from the ONNX graph itself: each layer's initializers
 /// (<see cref="ModelGraph.LayerWeight"/>, <see cref="ModelGraph.LayerBias"/>), the Gemm that uses them and the
-/// activation after it, checked to chain from the input to the clipped output. This is what serves a model as
+/// activation after it, checked to chain from the input to the clipped output (or, for a blend of towers, to chain
+/// from the input in each tower, the towers' outputs concatenated before the output layer). This is what serves a model as
 /// factors: an item-based model's movie codes (the last hidden layer's output) and its output layer's rows (one per
 /// user), a user-based model's output rows (one per movie).
 /// </summary>
@@ -20,25 +21,31 @@ internal sealed class NetworkGraph
     private readonly ModelProto _proto;
     private readonly Dictionary<string, NodeProto> _producers;
 
-    private NetworkGraph(ModelProto proto, Dictionary<string, NodeProto> producers, IReadOnlyList<DenseLayerWeights> layers, string codeValue, bool readsRatingsAsGiven)
+    private NetworkGraph(
+        ModelProto proto, Dictionary<string, NodeProto> producers, IReadOnlyList<IReadOnlyList<DenseLayerWeights>> towers, DenseLayerWeights output, string codeValue,
+        bool readsRatingsAsGiven)
     {
         _proto = proto;
         _producers = producers;
-        Layers = layers;
+        Towers = towers;
+        Output = output;
         CodeValue = codeValue;
         ReadsRatingsAsGiven = readsRatingsAsGiven;
     }
 
-    /// <summary>The dense layers, input side first; the last one writes the output.</summary>
-    public IReadOnlyList<DenseLayerWeights> Layers { get; }
+    /// <summary>
+    /// The hidden layers, input side first, by tower: one tower for a plain autoencoder; a blend of towers (each
+    /// reading the input) concatenates their last hidden values into the codes.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<DenseLayerWeights>> Towers { get; }
 
-    /// <summary>The output layer.</summary>
-    public DenseLayerWeights Output => Layers[^1];
+    /// <summary>The output layer: it reads the codes.</summary>
+    public DenseLayerWeights Output { get; }
 
     /// <summary>Width of the last hidden layer: the length of a code.</summary>
     public int CodeWidth => Output.Inputs;
 
-    /// <summary>The graph value the output layer reads: the codes.</summary>
+    /// <summary>The graph value the output layer reads: the codes (the towers' concatenation, for towers).</summary>
     public string CodeValue { get; }
 
     /// <summary>
@@ -160,19 +167,44 @@ internal sealed class NetworkGraph
         public NetworkGraph Read()
         {
             var layers = new List<DenseLayerWeights>();
+            var towerStarts = new List<int>();
+            var towerOutputs = new List<string>();
+            int concatReader = -1;
             string? previousOutput = null;
             string firstInput = "";
             string codeValue = "";
             for (int i = 0; _initializers.ContainsKey(ModelGraph.LayerWeight(i)); i++)
             {
                 NodeProto gemm = GemmOf(i);
+                if (concatReader >= 0)
+                {
+                    throw Wrong($"layer {i} follows the output layer {concatReader}, which reads the towers' concatenated codes");
+                }
+
                 if (i == 0)
                 {
                     firstInput = gemm.Input[0];
+                    towerStarts.Add(0);
+                }
+                else if (gemm.Input[0] == firstInput)
+                {
+                    // Another tower: it reads the input, as the first layer does.
+                    towerOutputs.Add(previousOutput!);
+                    towerStarts.Add(i);
                 }
                 else if (gemm.Input[0] != previousOutput)
                 {
-                    throw Wrong($"layer {i} reads '{gemm.Input[0]}', not layer {i - 1}'s output '{previousOutput}'");
+                    if (towerStarts.Count < 2)
+                    {
+                        throw Wrong($"layer {i} reads '{gemm.Input[0]}', not layer {i - 1}'s output '{previousOutput}'");
+                    }
+
+                    if (!IsConcatOf(gemm.Input[0], [.. towerOutputs, previousOutput!]))
+                    {
+                        throw Wrong($"layer {i} reads '{gemm.Input[0]}', which is neither layer {i - 1}'s output nor the {towerStarts.Count} towers' outputs concatenated in order");
+                    }
+
+                    concatReader = i;
                 }
 
                 codeValue = gemm.Input[0];
@@ -193,10 +225,24 @@ internal sealed class NetworkGraph
                 throw Wrong($"expected dense layers with initializers '{ModelGraph.LayerWeight(0)}', '{ModelGraph.LayerWeight(1)}', ...; found {layers.Count}");
             }
 
+            if (towerStarts.Count > 1 && concatReader != layers.Count - 1)
+            {
+                throw Wrong($"the graph has {towerStarts.Count} towers (layers {string.Join(", ", towerStarts)} read the input) but its last layer does not read their concatenated outputs");
+            }
+
             CheckClip(previousOutput!);
-            CheckWidths(layers);
-            return new NetworkGraph(_proto, _producers, layers, codeValue, ReadsInputs(firstInput));
+            IReadOnlyList<DenseLayerWeights>[] towers = [.. towerStarts.Select((start, t) =>
+                (IReadOnlyList<DenseLayerWeights>)layers.GetRange(start, (t + 1 < towerStarts.Count ? towerStarts[t + 1] : layers.Count - 1) - start))];
+            CheckWidths(towers, layers[^1]);
+            return new NetworkGraph(_proto, _producers, towers, layers[^1], codeValue, ReadsInputs(firstInput));
         }
+
+        /// <summary>Whether <paramref name="value"/> is Concat(<paramref name="parts"/>) along the features.</summary>
+        private bool IsConcatOf(string value, string[] parts) =>
+            _producers.TryGetValue(value, out NodeProto? concat)
+            && concat.OpType == "Concat"
+            && concat.Input.SequenceEqual(parts)
+            && Int(concat, "axis", 0) is 1 or -1;
 
         private NodeProto GemmOf(int layer)
         {
@@ -237,7 +283,7 @@ internal sealed class NetworkGraph
             NodeProto node = consumers[0];
             Activation? activation = node.OpType switch
             {
-                "Gemm" or "Clip" => Activation.Identity,
+                "Gemm" or "Clip" or "Concat" => Activation.Identity,
                 "Sigmoid" => Activation.Sigmoid,
                 "Relu" => Activation.Relu,
                 "Tanh" => Activation.Tanh,
@@ -263,20 +309,29 @@ internal sealed class NetworkGraph
             }
         }
 
-        private void CheckWidths(List<DenseLayerWeights> layers)
+        private void CheckWidths(IReadOnlyList<DenseLayerWeights>[] towers, DenseLayerWeights output)
         {
             int inputs = _metadata.InputIds.Length + _metadata.SideFeatures.Length;
-            if (layers[0].Inputs != inputs || layers[^1].Outputs != _metadata.OutputIds.Length)
+            if (towers.Any(tower => tower[0].Inputs != inputs) || output.Outputs != _metadata.OutputIds.Length)
             {
-                throw Wrong($"the layers map {layers[0].Inputs} inputs to {layers[^1].Outputs} outputs; the metadata says {inputs} and {_metadata.OutputIds.Length}");
+                throw Wrong($"the layers map {towers[0][0].Inputs} inputs to {output.Outputs} outputs; the metadata says {inputs} and {_metadata.OutputIds.Length}");
             }
 
-            for (int i = 1; i < layers.Count; i++)
+            foreach (IReadOnlyList<DenseLayerWeights> tower in towers)
             {
-                if (layers[i].Inputs != layers[i - 1].Outputs)
+                for (int i = 1; i < tower.Count; i++)
                 {
-                    throw Wrong($"layer {i} takes {layers[i].Inputs} values but layer {i - 1} gives {layers[i - 1].Outputs}");
+                    if (tower[i].Inputs != tower[i - 1].Outputs)
+                    {
+                        throw Wrong($"a layer takes {tower[i].Inputs} values but the layer before it gives {tower[i - 1].Outputs}");
+                    }
                 }
+            }
+
+            int codes = towers.Sum(tower => tower[^1].Outputs);
+            if (output.Inputs != codes)
+            {
+                throw Wrong($"the output layer takes {output.Inputs} values but the hidden layers give {codes}");
             }
         }
 

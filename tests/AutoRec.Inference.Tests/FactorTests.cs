@@ -88,6 +88,59 @@ public sealed class FactorTests : IDisposable
         Assert.Equal(similar, graph.SimilarMovies(1, new RecommendationQuery { Count = 1, Filter = id => id == 2 }).Single() with { Similarity = similar.Similarity });
     }
 
+    [Theory]
+    [InlineData(DefaultFill.Zero, 0)]
+    [InlineData(DefaultFill.Zero, 2)]
+    [InlineData(DefaultFill.RowMean, 0)]
+    public void ABlendOfTowersServesAsFactors(DefaultFill fill, int sideWidth)
+    {
+        // Towers of different depths read the input; their codes, side by side, feed one output layer.
+        TestModel written = TestModels.Write(_dir.Root, new ModelSpec
+        {
+            Kind = ModelKind.ItemBased, Ids = FactorFixture.Users, Towers = [[5], [4, 3]], Fill = fill, SideWidth = sideWidth, Seed = 13,
+        });
+        Rating[] train = FactorFixture.Ratings(9, FactorFixture.WholeStars);
+        Dictionary<int, float[]>? side = sideWidth > 0 ? FactorFixture.Side(sideWidth) : null;
+        using RecommenderModel model = written.Open(new RecommenderOptions { BatchSize = 4 });
+
+        ItemBasedRecommender factors = ItemBasedRecommender.Create(model, train, null, side, MovieCodeEncoder.Method.Auto);
+        ItemBasedRecommender graph = ItemBasedRecommender.Create(model, train, null, side, MovieCodeEncoder.Method.Graph);
+
+        (int UserId, int MovieId)[] pairs = [.. factors.UserIds.SelectMany(u => factors.MovieIds.Select(m => (u, m)))];
+        float[] network = model.PredictPairs(train, pairs, side);
+        for (int i = 0; i < pairs.Length; i++)
+        {
+            Assert.Equal(network[i], factors.Predict(pairs[i].UserId, pairs[i].MovieId), Tolerance.Value);
+            Assert.Equal(network[i], graph.Predict(pairs[i].UserId, pairs[i].MovieId), Tolerance.Value);
+        }
+
+        // And the codes are both towers' (5 + 3 values), as the double-precision reference computes them.
+        Dictionary<int, double[]> codes = FactorFixture.Centred(factors.MovieIds.ToDictionary(m => m, m => FactorFixture.Code(written, train, m, side?[m])));
+        Assert.Equal(8, codes[1].Length);
+        SimilarMovie similar = factors.SimilarMovies(1, new RecommendationQuery { Count = 1, Filter = id => id == 2 }).Single();
+        Assert.Equal(FactorFixture.Cosine(codes[1], codes[2]), similar.Similarity, 1e-5);
+    }
+
+    [Fact]
+    public void TowersWhoseCodesAreNotConcatenatedInOrderAreRefused()
+    {
+        string path = TestModels.WriteChanged(
+            _dir.Root,
+            "swapped.onnx",
+            new ModelSpec { Kind = ModelKind.ItemBased, Ids = FactorFixture.Users, Towers = [[3], [3]] },
+            model =>
+            {
+                NodeProto concat = model.Graph.Node.Single(n => n.OpType == "Concat");
+                (concat.Input[0], concat.Input[1]) = (concat.Input[1], concat.Input[0]);
+            });
+        using RecommenderModel model = RecommenderModel.Open(path);
+
+        var error = Assert.Throws<ModelFormatException>(() => Recommender.Create(model, FactorFixture.Ratings(1, FactorFixture.WholeStars)));
+
+        Assert.Equal(ModelErrorCodes.WrongSignature, error.Code);
+        Assert.Contains("towers", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AModelFromAStreamServesTheSame()
     {

@@ -2,6 +2,7 @@ using AutoRec.Data;
 using AutoRec.Export;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
+using AutoRec.Training.Model;
 using AutoRec.Training.Sparse;
 using AutoRec.Training.Training;
 
@@ -30,7 +31,7 @@ public sealed class EnsembleTests
         Assert.Equal(0, merged.Ensemble);
         Assert.Equal(3, progress.Messages.Count(m => m.StartsWith("ensemble member ", StringComparison.Ordinal)));
         Assert.Equal(12, progress.Epochs.Count);
-        using var path = new SparseTrainingPath(merged, data, outcome.Network);
+        using var path = new SparseTrainingPath(merged, data, (AutoencoderNetwork)outcome.Network);
         float[][] predicted = path.Predict(data.Validation, data.Test);
         for (int i = 0; i < data.Test.Length; i++)
         {

@@ -9,6 +9,7 @@ using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Model;
 using AutoRec.Training.Reporting;
+using static TorchSharp.torch;
 
 namespace AutoRec.Export;
 
@@ -46,7 +47,7 @@ public static class Exporter
         string configJson = File.ReadAllText(files.Config);
         ModelConfig config = ModelConfig.Parse(configJson, files.Config);
         TrainedModelInfo info = TrainedModelInfo.Read(files.Network);
-        var network = new AutoencoderNetwork(config, info.InputWidth, info.ColumnIds.Length);
+        using nn.Module<Tensor, Tensor> network = Networks.Create(config, info.InputWidth, info.ColumnIds.Length);
         try
         {
             network.load(files.Weights);
@@ -78,7 +79,7 @@ public static class Exporter
         using (var writes = new AtomicFiles())
         {
             string staged = writes.Stage(files.Onnx);
-            OnnxModelBuilder.Write(OnnxModelBuilder.Build(network.ToWeights(), spec), staged);
+            OnnxModelBuilder.Write(OnnxModelBuilder.Build(Networks.ToWeights(network), spec), staged);
             float[] actual = RuntimeCheck.Predict(staged, ratings, side);
             difference = RuntimeCheck.MaxAbsDifference(expected, actual);
             if (!(difference <= Tolerance))

@@ -12,7 +12,7 @@ public static class TorchReference
     /// TorchSharp's predictions for <paramref name="rows"/> rows of <paramref name="ratings"/> (and side features),
     /// in eval mode, clipped to the rating scale as the ONNX graph clips them.
     /// </summary>
-    public static float[] Predict(AutoencoderNetwork network, ModelConfig config, TrainingData data, float[] ratings, float[]? side, int rows)
+    public static float[] Predict(nn.Module<Tensor, Tensor> network, ModelConfig config, TrainingData data, float[] ratings, float[]? side, int rows)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);

@@ -10,4 +10,13 @@ public sealed record DenseLayer(int Inputs, int Outputs, float[] Weight, float[]
 }
 
 /// <summary>A trained network as plain arrays: what the ONNX exporter and reference computations need.</summary>
-public sealed record AutoencoderWeights(IReadOnlyList<DenseLayer> Layers);
+/// <param name="Layers">The dense layers, input side first; the last one is the output layer.</param>
+public sealed record AutoencoderWeights(IReadOnlyList<DenseLayer> Layers)
+{
+    /// <summary>
+    /// Where each tower's hidden layers start in <see cref="Layers"/>: [0] for one chain. With more towers, each one's
+    /// first layer reads the input and its layers follow each other up to the next start (the last tower up to the
+    /// output layer); the output layer reads the towers' last hidden values concatenated, in tower order.
+    /// </summary>
+    public IReadOnlyList<int> TowerStarts { get; init; } = [0];
+}

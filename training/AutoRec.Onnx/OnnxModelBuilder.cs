@@ -9,7 +9,9 @@ namespace AutoRec.Onnx;
 /// Writes a trained autoencoder as a self-contained ONNX model with the <see cref="ModelGraph"/> signature: ratings
 /// float32 [batch, n] with 0 for unknown (and side features [batch, k] when the model uses side information); the
 /// graph fills the defaults, runs the dense layers (Gemm + activation, which ONNX Runtime fuses) and clips to the
-/// rating scale. Opset 17, so no runtime code of ours is needed to use it.
+/// rating scale. Opset 17, so no runtime code of ours is needed to use it. A network of towers
+/// (<see cref="AutoencoderWeights.TowerStarts"/>) runs each tower from the input and concatenates their last hidden
+/// values before the output layer.
 /// </summary>
 public static class OnnxModelBuilder
 {
@@ -34,8 +36,29 @@ public static class OnnxModelBuilder
             x = nodes.Add("Concat", [x, ModelGraph.SideInput], "with_side", Int("axis", 1));
         }
 
+        IReadOnlyList<int> starts = weights.TowerStarts;
+        int last = weights.Layers.Count - 1;
+        if (starts.Count == 0 || starts[0] != 0 || starts.Zip(starts.Skip(1)).Any(p => p.Second <= p.First) || (starts.Count > 1 && starts[^1] >= last))
+        {
+            throw new ArgumentException($"tower starts [{string.Join(", ", starts)}] do not split {last} hidden layers into towers", nameof(weights));
+        }
+
+        string input = x;
+        var towerOutputs = new List<string>();
         for (int i = 0; i < weights.Layers.Count; i++)
         {
+            if (i > 0 && starts.Contains(i))
+            {
+                towerOutputs.Add(x);
+                x = input; // a tower reads the (filled) input
+            }
+
+            if (i == last && starts.Count > 1)
+            {
+                towerOutputs.Add(x);
+                x = nodes.Add("Concat", [.. towerOutputs], "tower_codes", Int("axis", 1));
+            }
+
             DenseLayer layer = weights.Layers[i];
             string bias = nodes.Constant(ModelGraph.LayerBias(i), layer.Bias, [layer.Outputs]);
             // Tied layers are written with their own (transposed) copy: simpler graphs, same numbers.

@@ -59,7 +59,7 @@ public static class Commands
             }
 
             outcome.Network.save(Stage(files.Weights));
-            // An ensemble's model files are its merged network: config.json describes that architecture.
+            // An ensemble's (or blend's) model files are its merged network: config.json describes that architecture.
             File.WriteAllText(Stage(files.Config), EnsembleTrainer.MergedConfig(config).ToJson());
             File.WriteAllText(Stage(files.Network), TrainedModelInfo.From(dataset, data).ToJson());
             File.WriteAllText(Stage(files.History), RunReport.HistoryCsv(outcome.History));
@@ -89,6 +89,11 @@ public static class Commands
     public static void Bench(string dataDir, string configPath, int epochs, TextWriter output, string path = "auto")
     {
         ModelConfig config = ModelConfig.Load(configPath) with { Epochs = epochs, Patience = 0 };
+        if (config.Towers is not null)
+        {
+            throw new UsageException($"{configPath} is a blend of towers; bench measures one network: bench a tower's own config");
+        }
+
         TrainingPathChoice choice = TrainingPath.Resolve(config, path);
 
         TrainingData data = TrainingData.Load(dataDir, config);

@@ -31,6 +31,12 @@ public static class MemoryBudget
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
+        if (config.Towers is not null)
+        {
+            // Towers train one after another: the largest must fit.
+            return config.Towers.Max(tower => Estimate(tower, data));
+        }
+
         long[] sizes = [data.ColumnCount + (data.Side?.Width ?? 0), .. config.Layers.Select(l => (long)l), data.ColumnCount];
         double parameters = 0;
         for (int i = 0; i + 1 < sizes.Length; i++)

@@ -27,6 +27,9 @@ internal sealed record ModelSpec
 
     public bool Tied { get; init; }
 
+    /// <summary>A blend of towers: each entry one tower's hidden sizes (instead of <see cref="Hidden"/>); not tied.</summary>
+    public int[][]? Towers { get; init; }
+
     public int Seed { get; init; } = 1;
 
     public float RatingMin { get; init; } = 1f;

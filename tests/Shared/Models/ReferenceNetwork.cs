@@ -10,37 +10,49 @@ internal static class ReferenceNetwork
 {
     public static float[] Forward(AutoencoderWeights weights, OnnxExportSpec spec, float[] ratings, float[] side)
     {
-        double[] x = Layers(weights, spec, ratings, side, weights.Layers.Count);
+        double[] x = Dense(weights, weights.Layers[^1], Code(weights, spec, ratings, side));
         return x.Select(v => (float)Math.Clamp(v, spec.RatingMin, spec.RatingMax)).ToArray();
     }
 
-    /// <summary>The code of a row: the last hidden layer's output (what the output layer reads), in double precision.</summary>
-    public static double[] Code(AutoencoderWeights weights, OnnxExportSpec spec, float[] ratings, float[] side) =>
-        Layers(weights, spec, ratings, side, weights.Layers.Count - 1);
-
-    /// <summary>The output of the first <paramref name="count"/> layers, unclipped.</summary>
-    private static double[] Layers(AutoencoderWeights weights, OnnxExportSpec spec, float[] ratings, float[] side, int count)
+    /// <summary>
+    /// The code of a row: the last hidden layer's output (what the output layer reads), in double precision; for a
+    /// blend of towers, each tower's last hidden output in turn.
+    /// </summary>
+    public static double[] Code(AutoencoderWeights weights, OnnxExportSpec spec, float[] ratings, float[] side)
     {
-        double[] x = [.. Fill(spec, ratings), .. side.Select(v => (double)v)];
-        for (int l = 0; l < count; l++)
+        double[] input = [.. Fill(spec, ratings), .. side.Select(v => (double)v)];
+        IReadOnlyList<int> starts = weights.TowerStarts;
+        int last = weights.Layers.Count - 1;
+        var code = new List<double>();
+        for (int t = 0; t < starts.Count; t++)
         {
-            DenseLayer layer = weights.Layers[l];
-            var y = new double[layer.Outputs];
-            for (int o = 0; o < layer.Outputs; o++)
+            double[] x = input;
+            for (int l = starts[t]; l < (t + 1 < starts.Count ? starts[t + 1] : last); l++)
             {
-                double sum = layer.Bias[o];
-                for (int i = 0; i < layer.Inputs; i++)
-                {
-                    sum += x[i] * WeightAt(weights, layer, o, i);
-                }
-
-                y[o] = Activate(sum, layer.Activation);
+                x = Dense(weights, weights.Layers[l], x);
             }
 
-            x = y;
+            code.AddRange(x);
         }
 
-        return x;
+        return [.. code];
+    }
+
+    private static double[] Dense(AutoencoderWeights weights, DenseLayer layer, double[] x)
+    {
+        var y = new double[layer.Outputs];
+        for (int o = 0; o < layer.Outputs; o++)
+        {
+            double sum = layer.Bias[o];
+            for (int i = 0; i < layer.Inputs; i++)
+            {
+                sum += x[i] * WeightAt(weights, layer, o, i);
+            }
+
+            y[o] = Activate(sum, layer.Activation);
+        }
+
+        return y;
     }
 
     /// <summary>One activation in double precision.</summary>

@@ -18,6 +18,11 @@ internal static class TestModels
     {
         var random = new Random(spec.Seed);
         int n = spec.Ids.Length;
+        if (spec.Towers is not null)
+        {
+            return CreateTowers(spec, random);
+        }
+
         int[] sizes = [n + spec.SideWidth, .. spec.Hidden, n];
         int count = sizes.Length - 1;
         var layers = new List<DenseLayer>();
@@ -51,10 +56,41 @@ internal static class TestModels
             layers.Add(new DenseLayer(inputs, outputs, weight, Biases(random, outputs, output), activation));
         }
 
-        float[] columnMeans = Enumerable.Range(0, n).Select(_ => 1f + (4f * (float)random.NextDouble())).ToArray();
-        var export = new OnnxExportSpec(
-            spec.Fill, spec.FillConstant, 3.3f, columnMeans, spec.RatingMin, spec.RatingMax, spec.SideWidth, MetadataOf(spec));
-        return (new AutoencoderWeights(layers), export);
+        return (new AutoencoderWeights(layers), ExportSpec(spec, random));
+    }
+
+    /// <summary>Towers of random dense layers reading the input, and one output layer over their concatenated codes.</summary>
+    private static (AutoencoderWeights Weights, OnnxExportSpec Export) CreateTowers(ModelSpec spec, Random random)
+    {
+        int n = spec.Ids.Length;
+        var layers = new List<DenseLayer>();
+        var starts = new List<int>();
+        foreach (int[] hidden in spec.Towers!)
+        {
+            starts.Add(layers.Count);
+            int inputs = n + spec.SideWidth;
+            foreach (int outputs in hidden)
+            {
+                layers.Add(Dense(random, inputs, outputs, output: false, spec.HiddenActivation));
+                inputs = outputs;
+            }
+        }
+
+        layers.Add(Dense(random, spec.Towers.Sum(hidden => hidden[^1]), n, output: true, spec.OutputActivation));
+        return (new AutoencoderWeights(layers) { TowerStarts = starts }, ExportSpec(spec, random));
+    }
+
+    private static DenseLayer Dense(Random random, int inputs, int outputs, bool output, Activation activation)
+    {
+        float scale = output ? 2f : MathF.Sqrt(6f / (inputs + outputs)) * 1.5f;
+        float[] weight = Enumerable.Range(0, inputs * outputs).Select(_ => ((float)random.NextDouble() * 2f - 1f) * scale).ToArray();
+        return new DenseLayer(inputs, outputs, weight, Biases(random, outputs, output), activation);
+    }
+
+    private static OnnxExportSpec ExportSpec(ModelSpec spec, Random random)
+    {
+        float[] columnMeans = Enumerable.Range(0, spec.Ids.Length).Select(_ => 1f + (4f * (float)random.NextDouble())).ToArray();
+        return new OnnxExportSpec(spec.Fill, spec.FillConstant, 3.3f, columnMeans, spec.RatingMin, spec.RatingMax, spec.SideWidth, MetadataOf(spec));
     }
 
     /// <summary>The metadata the exporter writes for <paramref name="spec"/>.</summary>

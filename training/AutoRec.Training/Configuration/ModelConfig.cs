@@ -166,6 +166,17 @@ public sealed record ModelConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int Ensemble { get; init; }
 
+    /// <summary>
+    /// A blend of towers: each of these configs is trained as it says (an ensemble too), a least-squares blend of
+    /// their predictions (intercept and one weight per tower) is fit on validation, and the weights are folded into
+    /// the towers' output layers, so the shipped network is the sum of its towers: one graph whose towers read the
+    /// same input and whose codes are concatenated before one output layer. Every tower has this config's kind and
+    /// default, an identity output and no side information. The other fields of this config describe the model to
+    /// readers of the file (e.g. the fold-in prior of the inference library), not its training. Written only when set.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ModelConfig>? Towers { get; init; }
+
     /// <summary>The optimizer. Written only when not Adam.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public OptimizerKind Optimizer { get; init; }
@@ -262,6 +273,21 @@ public sealed record ModelConfig
             "lbfgs takes no lr_schedule or lr_decay_patience (its line search sets each step)");
         Require(Ensemble <= 1 || (OutputActivation == Activation.Identity && !TiedWeights),
             "ensemble needs an identity output and untied weights (the mean of the members is then one network)");
+        if (Towers is not null)
+        {
+            Require(Towers.Count >= 2, "towers must list at least two configs");
+            Require(Ensemble <= 1 && !SideInformation, "a config with towers takes no ensemble (set it per tower) and no side_information");
+            for (int t = 0; t < Towers.Count; t++)
+            {
+                ModelConfig tower = Towers[t].Validated($"{source} (tower {t + 1})");
+                Require(tower.Towers is null, $"tower {t + 1} has towers of its own: towers do not nest");
+                Require(tower.Kind == Kind && tower.Default == Default && tower.DefaultValue == DefaultValue,
+                    $"tower {t + 1} must have the config's kind ({Kind}) and default: the towers read one input");
+                Require(tower.OutputActivation == Activation.Identity && !tower.SideInformation && !tower.TiedWeights,
+                    $"tower {t + 1} needs an identity output, untied weights and no side information (the blend is then one output layer)");
+            }
+        }
+
         return this;
     }
 }

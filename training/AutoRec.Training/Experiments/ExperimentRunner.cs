@@ -6,6 +6,7 @@ using AutoRec.Contracts;
 using AutoRec.Data;
 using AutoRec.Training.Baselines;
 using AutoRec.Training.Configuration;
+using AutoRec.Training.Training;
 
 namespace AutoRec.Training.Experiments;
 
@@ -284,7 +285,7 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
         double[] weights = run.Members is not null
             ? [0, .. names.Select(_ => 1.0 / names.Count)]
             : run.WeightsFrom is string from ? [.. results.Single(r => r.Name == from).Weights ?? throw new ConfigException(suite.Name, 0, $"run '{run.Name}': '{from}' is not a blend")]
-            : validated ? Blending.FitLeastSquares(validation, split.Validation)
+            : validated ? Blending.FitLeastSquares(validation, [.. split.Validation.Select(r => r.Value)])
             : throw new ConfigException(suite.Name, 0, $"run '{run.Name}': a blend of runs without validation predictions needs weights_from");
         if (weights.Length != names.Count + 1)
         {

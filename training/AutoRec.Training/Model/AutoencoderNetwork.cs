@@ -118,6 +118,25 @@ public sealed class AutoencoderNetwork : nn.Module<Tensor, Tensor>
         return penalty;
     }
 
+    /// <summary>
+    /// Makes the network compute <paramref name="factor"/> · f(x) + <paramref name="shift"/>: the output layer's weight
+    /// and bias times the factor, the shift added to the bias. Needs an identity output that owns its weight.
+    /// </summary>
+    public void ScaleOutput(double factor, double shift)
+    {
+        int last = LayerCount - 1;
+        if (_tiedTo[last] is not null || _activations[last] != Activation.Identity)
+        {
+            throw new InvalidOperationException("only an untied identity output layer can be scaled");
+        }
+
+        using (no_grad())
+        {
+            _weights[_weightSlot[last]].mul_(factor);
+            _biases[last].mul_(factor).add_(shift);
+        }
+    }
+
     /// <summary>Copies the parameters out as plain arrays.</summary>
     public AutoencoderWeights ToWeights()
     {

@@ -18,6 +18,11 @@ public static class EnsembleTrainer
     public static ModelConfig MergedConfig(ModelConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
+        if (config.Towers is not null)
+        {
+            return config with { Towers = [.. config.Towers.Select(MergedConfig)] };
+        }
+
         return config.Ensemble <= 1 ? config : config with { Layers = [.. config.Layers.Select(size => size * config.Ensemble)], Ensemble = 0 };
     }
 
@@ -29,6 +34,16 @@ public static class EnsembleTrainer
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(progress);
+        if (config.Towers is not null)
+        {
+            if (lastEpoch is not null)
+            {
+                throw new ArgumentException("a blend of towers cannot be refit for a fixed epoch count: its weights are fit on validation", nameof(lastEpoch));
+            }
+
+            return TowerTrainer.Run(config, data, progress, checkpointDir, checkpointEvery, cancellation);
+        }
+
         if (config.Ensemble <= 1)
         {
             return new Trainer(config, data, progress, checkpointDir, checkpointEvery: checkpointEvery, lastEpoch: lastEpoch).Run(cancellation);
@@ -45,7 +60,7 @@ public static class EnsembleTrainer
 
         float[] validation = Mean(members.Select(o => o.ValidationPredictions));
         float[] test = Mean(members.Select(o => o.TestPredictions));
-        AutoencoderNetwork merged = Merge(config, [.. members.Select(o => o.Network)], data.ColumnCount + (data.Side?.Width ?? 0), data.ColumnCount);
+        AutoencoderNetwork merged = Merge(config, [.. members.Select(o => (AutoencoderNetwork)o.Network)], data.ColumnCount + (data.Side?.Width ?? 0), data.ColumnCount);
         RmseResult validationRmse = HeldOutRmse.ScoreEach(validation, data.Validation, data.Scale);
         RmseResult testRmse = HeldOutRmse.ScoreEach(test, data.Test, data.Scale);
         progress.Message(

@@ -15,7 +15,7 @@ namespace AutoRec.Training.Training;
 /// (not clipped) at the validation and test ratings, in their order (for per-user errors, ensembles and blends).
 /// </summary>
 public sealed record TrainingOutcome(
-    AutoencoderNetwork Network, IReadOnlyList<EpochResult> History, int BestEpoch, RmseResult Validation,
+    nn.Module<Tensor, Tensor> Network, IReadOnlyList<EpochResult> History, int BestEpoch, RmseResult Validation,
     RmseResult Test, double TrainSeconds, bool StoppedEarly, RmseResult LastEpochTest, float[] ValidationPredictions, float[] TestPredictions);
 
 /// <summary>A run that diverged (NaN or infinite loss).</summary>

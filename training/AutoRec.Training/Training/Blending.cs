@@ -1,17 +1,17 @@
 using AutoRec.Contracts;
 using AutoRec.Training.Baselines;
 
-namespace AutoRec.Training.Experiments;
+namespace AutoRec.Training.Training;
 
 /// <summary>Linear blends of several models' predictions of the same ratings: fitting the weights, and scoring.</summary>
 public static class Blending
 {
     /// <summary>
     /// Least-squares weights [intercept, w_1, ..., w_k] of <paramref name="predictions"/> (one array per model, in
-    /// the order of <paramref name="targets"/>) against the targets' values: the normal equations, solved by
+    /// the order of <paramref name="targets"/>) against the targets: the normal equations, solved by
     /// <see cref="SymmetricSolver"/> with a tiny ridge (1e-6 times the mean diagonal) so that two identical models still give an answer.
     /// </summary>
-    public static double[] FitLeastSquares(IReadOnlyList<float[]> predictions, IReadOnlyList<Rating> targets)
+    public static double[] FitLeastSquares(IReadOnlyList<float[]> predictions, IReadOnlyList<float> targets)
     {
         ArgumentNullException.ThrowIfNull(predictions);
         ArgumentNullException.ThrowIfNull(targets);
@@ -29,7 +29,7 @@ public static class Blending
 
             for (int i = 0; i < k; i++)
             {
-                weights[i] += x[i] * targets[n].Value;
+                weights[i] += x[i] * targets[n];
                 for (int j = 0; j <= i; j++)
                 {
                     gram[(i * k) + j] += x[i] * x[j];

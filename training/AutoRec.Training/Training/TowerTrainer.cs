@@ -1,0 +1,74 @@
+using AutoRec.Contracts;
+using AutoRec.Training.Configuration;
+using AutoRec.Training.Data;
+using AutoRec.Training.Model;
+using AutoRec.Training.Reporting;
+
+namespace AutoRec.Training.Training;
+
+/// <summary>
+/// Trains a config with <see cref="ModelConfig.Towers"/>: each tower as its own config (its own checkpoint folder,
+/// seeds and selection on validation), then a least-squares blend of the towers' validation predictions
+/// (<see cref="Blending.FitLeastSquares"/>), folded into one <see cref="TowerNetwork"/>.
+/// </summary>
+public static class TowerTrainer
+{
+    /// <summary>Trains <paramref name="config"/>'s towers on <paramref name="data"/> and blends them on its validation ratings.</summary>
+    /// <exception cref="InvalidOperationException">The data has no validation ratings to fit the blend on.</exception>
+    public static TrainingOutcome Run(
+        ModelConfig config, TrainingData data, IProgressSink progress, string? checkpointDir, int checkpointEvery = 1, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(progress);
+        IReadOnlyList<ModelConfig> towers = config.Towers ?? throw new ArgumentException("the config has no towers", nameof(config));
+        if (data.Validation.Length == 0)
+        {
+            throw new InvalidOperationException("a blend of towers is fit on validation ratings, and the split has none");
+        }
+
+        var outcomes = new List<TrainingOutcome>();
+        for (int t = 0; t < towers.Count; t++)
+        {
+            progress.Message($"tower {t + 1} of {towers.Count}: {towers[t].Name}");
+            string? checkpoint = checkpointDir is null ? null : Path.Combine(checkpointDir, $"tower-{t + 1}");
+            outcomes.Add(EnsembleTrainer.Run(towers[t], data, progress, checkpoint, checkpointEvery, cancellation: cancellation));
+        }
+
+        float[][] validationByTower = [.. outcomes.Select(o => o.ValidationPredictions)];
+        double[] weights = Blending.FitLeastSquares(validationByTower, [.. data.Validation.Select(r => r.Value)]);
+        float[] validation = Blend(validationByTower, weights);
+        float[] test = Blend([.. outcomes.Select(o => o.TestPredictions)], weights);
+
+        int inputs = data.ColumnCount;
+        var network = new TowerNetwork(EnsembleTrainer.MergedConfig(config), inputs, data.ColumnCount);
+        network.Blend([.. outcomes.Select(o => (AutoencoderNetwork)o.Network)], weights);
+        RmseResult validationRmse = HeldOutRmse.ScoreEach(validation, data.Validation, data.Scale);
+        RmseResult testRmse = HeldOutRmse.ScoreEach(test, data.Test, data.Scale);
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        progress.Message(
+            $"blend of {towers.Count} towers (intercept {weights[0].ToString("F4", culture)}, weights {string.Join(", ", weights.Skip(1).Select(w => w.ToString("F4", culture)))}): " +
+            $"validation RMSE {validationRmse.Global.ToString("F4", culture)} (towers {string.Join(", ", outcomes.Select(o => o.Validation.Global.ToString("F4", culture)))})");
+        TrainingOutcome first = outcomes[0];
+        return new TrainingOutcome(
+            network, first.History, first.BestEpoch, validationRmse, testRmse, outcomes.Sum(o => o.TrainSeconds),
+            outcomes.All(o => o.StoppedEarly), new RmseResult(double.NaN, double.NaN, 0), validation, test);
+    }
+
+    private static float[] Blend(float[][] predictions, double[] weights)
+    {
+        var blended = new float[predictions[0].Length];
+        for (int i = 0; i < blended.Length; i++)
+        {
+            double sum = weights[0];
+            for (int m = 0; m < predictions.Length; m++)
+            {
+                sum += weights[m + 1] * predictions[m][i];
+            }
+
+            blended[i] = (float)sum;
+        }
+
+        return blended;
+    }
+}
