@@ -18,7 +18,9 @@ public static class ModelGraph
 
     /// <summary>
     /// The initializer holding dense layer <paramref name="layer"/>'s weight, float32 [outputs, inputs] (layer 0 reads
-    /// the input; the last one writes the output). Runtimes that serve a model as factors read the weights by these names.
+    /// the input, each layer the one before; the last one writes the output). In a blend of towers the first layer of
+    /// each tower reads the input and the last layer reads the towers' last hidden values, concatenated in order.
+    /// Runtimes that serve a model as factors read the weights by these names.
     /// </summary>
     public static string LayerWeight(int layer) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"layer{layer}.weight");
 

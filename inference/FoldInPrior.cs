@@ -25,7 +25,9 @@ namespace AutoRec.Inference;
 /// movie of the three splits (ML-1M: 3,706 against 3,676 in train.parquet, the same 15 batches of 256), which the
 /// model file does not record. The bias is not regularised (training does not penalise biases). Missing config keys take training's defaults
 /// (l2_decoder 0, loss masked-mse, batch_size 256). With l2_decoder 0 a floor of <see cref="MinimumLambda"/> keeps
-/// the system solvable. Noise, dropout and re-feeding change what training optimises and are not modelled.
+/// the system solvable. Noise, dropout and re-feeding change what training optimises and are not modelled; neither
+/// is a blend of towers, whose output blocks were trained with each tower's own penalty and then scaled by the
+/// blend weights: its config's top-level keys give one λ for the whole row, an approximation.
 /// </para>
 /// </remarks>
 internal sealed record FoldInPrior(double Lambda, bool WeightsByMovieCount)

@@ -42,7 +42,7 @@ internal sealed class NetworkGraph
     /// <summary>The output layer: it reads the codes.</summary>
     public DenseLayerWeights Output { get; }
 
-    /// <summary>Width of the last hidden layer: the length of a code.</summary>
+    /// <summary>The length of a code: the last hidden layer's width (the sum over the towers, for towers).</summary>
     public int CodeWidth => Output.Inputs;
 
     /// <summary>The graph value the output layer reads: the codes (the towers' concatenation, for towers).</summary>
@@ -55,7 +55,7 @@ internal sealed class NetworkGraph
     public bool ReadsRatingsAsGiven { get; }
 
     /// <summary>Reads the layers of the model in <paramref name="bytes"/>, whose widths the metadata gives.</summary>
-    /// <exception cref="ModelFormatException">The file cannot be parsed (<see cref="ModelErrorCodes.NotLoadable"/>), or its graph is not a chain of the named dense layers (<see cref="ModelErrorCodes.WrongSignature"/>).</exception>
+    /// <exception cref="ModelFormatException">The file cannot be parsed (<see cref="ModelErrorCodes.NotLoadable"/>), or its graph is not a chain (or towers) of the named dense layers (<see cref="ModelErrorCodes.WrongSignature"/>).</exception>
     public static NetworkGraph Read(byte[] bytes, ModelMetadata metadata, string source)
     {
         ModelProto proto;

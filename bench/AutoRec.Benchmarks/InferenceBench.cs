@@ -27,7 +27,7 @@ internal static class InferenceBench
         ModelConfig config = ModelConfig.Load(files.Config);
         TrainingData data = TrainingData.Load(dataDir, config);
         Rating[] train = ParquetTables.ReadRatings(Path.Combine(dataDir, "train.parquet"));
-        output.WriteLine($"# {config.Name} ({config.Kind}, [{string.Join(", ", config.Layers)}]) on {data.RowCount:N0} rows x {data.ColumnCount:N0} columns; {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd}");
+        output.WriteLine($"# {config.Name} ({config.Kind}, {config.DescribeLayers()}) on {data.RowCount:N0} rows x {data.ColumnCount:N0} columns; {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd}");
 
         // Rows as an app has them: known ratings by id.
         var rows = new Dictionary<int, float>[data.RowCount];
@@ -75,7 +75,7 @@ internal static class InferenceBench
     private static void TorchComparison(ModelConfig config, TrainingData data, ModelFiles files, int calls, TextWriter output)
     {
         TrainedModelInfo info = TrainedModelInfo.Read(files.Network);
-        var network = new AutoencoderNetwork(config, info.InputWidth, info.ColumnIds.Length);
+        using nn.Module<Tensor, Tensor> network = Networks.Create(config, info.InputWidth, info.ColumnIds.Length);
         network.load(files.Weights);
         network.eval();
         var inputs = new InputPreparation(config, data);

@@ -89,15 +89,15 @@ public sealed class FactorTests : IDisposable
     }
 
     [Theory]
-    [InlineData(DefaultFill.Zero, 0)]
-    [InlineData(DefaultFill.Zero, 2)]
-    [InlineData(DefaultFill.RowMean, 0)]
-    public void ABlendOfTowersServesAsFactors(DefaultFill fill, int sideWidth)
+    [InlineData(DefaultFill.Zero, 0, Activation.Sigmoid)]
+    [InlineData(DefaultFill.Zero, 2, Activation.Identity)]
+    [InlineData(DefaultFill.RowMean, 0, Activation.Swish)]
+    public void ABlendOfTowersServesAsFactors(DefaultFill fill, int sideWidth, Activation hidden)
     {
         // Towers of different depths read the input; their codes, side by side, feed one output layer.
         TestModel written = TestModels.Write(_dir.Root, new ModelSpec
         {
-            Kind = ModelKind.ItemBased, Ids = FactorFixture.Users, Towers = [[5], [4, 3]], Fill = fill, SideWidth = sideWidth, Seed = 13,
+            Kind = ModelKind.ItemBased, Ids = FactorFixture.Users, Towers = [[5], [4, 3]], HiddenActivation = hidden, Fill = fill, SideWidth = sideWidth, Seed = 13,
         });
         Rating[] train = FactorFixture.Ratings(9, FactorFixture.WholeStars);
         Dictionary<int, float[]>? side = sideWidth > 0 ? FactorFixture.Side(sideWidth) : null;

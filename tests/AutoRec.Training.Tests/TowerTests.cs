@@ -19,6 +19,7 @@ public sealed class TowerTests
         [
             SyntheticRatings.Config(ModelKind.ItemBased) with { Layers = [6], Epochs = 4 },
             SyntheticRatings.Config(ModelKind.ItemBased) with { Layers = [5, 4], Epochs = 3, Ensemble = 2, Seed = 7 },
+            SyntheticRatings.Config(ModelKind.ItemBased) with { Layers = [4], Epochs = 3, KernelDimensions = 2, Seed = 9 }, // scaled through its kernel
         ],
     };
 
@@ -34,7 +35,7 @@ public sealed class TowerTests
         var network = Assert.IsType<TowerNetwork>(outcome.Network);
         Assert.Equal([6], network.Towers[0].ToWeights().Layers.Take(1).Select(l => l.Outputs));
         Assert.Equal([10, 8], network.Towers[1].ToWeights().Layers.Take(2).Select(l => l.Outputs)); // the 2-seed tower, merged
-        Assert.Equal(2, progress.Messages.Count(m => m.StartsWith("tower ", StringComparison.Ordinal)));
+        Assert.Equal(3, progress.Messages.Count(m => m.StartsWith("tower ", StringComparison.Ordinal)));
 
         // The network's predictions at the test ratings are the blended ones the outcome scored.
         float[] all = TorchReference.Predict(network, EnsembleTrainer.MergedConfig(config), data, data.Train, null, data.RowCount);
@@ -67,14 +68,29 @@ public sealed class TowerTests
         RunMetrics metrics = Commands.Train(data, config, model, "tiny", new RecordingProgress());
 
         ModelConfig saved = ModelConfig.Load(Path.Combine(model, "config.json"));
-        Assert.Equal([[6], [10, 8]], saved.Towers!.Select(t => t.Layers.ToArray()));
+        Assert.Equal([[6], [10, 8], [4]], saved.Towers!.Select(t => t.Layers.ToArray()));
         Assert.All(saved.Towers!, t => Assert.Equal(0, t.Ensemble));
         Assert.InRange(Exporter.Export(model, data, new RecordingProgress()), 0f, Exporter.Tolerance);
         Assert.True(double.IsFinite(metrics.TestRmse));
     }
 
+    [Fact]
+    public void The_builder_refuses_tower_starts_that_do_not_split_the_hidden_layers()
+    {
+        TrainingData data = SyntheticRatings.Data(ModelKind.ItemBased);
+        using var network = new AutoencoderNetwork(SyntheticRatings.Config(ModelKind.ItemBased) with { Layers = [4, 3] }, data.ColumnCount, data.ColumnCount);
+        AutoRec.Onnx.AutoencoderWeights weights = network.ToWeights();
+        AutoRec.Onnx.OnnxExportSpec spec = TrainedModelInfo.From("tiny", data).ExportSpec(SyntheticRatings.Config(ModelKind.ItemBased), "{}");
+
+        foreach (int[] starts in new[] { new[] { 1 }, [0, 2], [0, 1, 1] })
+        {
+            Assert.Throws<ArgumentException>(() => AutoRec.Onnx.OnnxModelBuilder.Build(weights with { TowerStarts = starts }, spec));
+        }
+    }
+
     [Theory]
     [InlineData("""{ "towers": [ { "layers": [4] } ] }""", "at least two")]
+    [InlineData("""{ "layers": [4], "ensemble": 2, "kernel_dimensions": 2 }""", "kernel layers cannot be merged into an ensemble")]
     [InlineData("""{ "towers": [ { "layers": [4] }, { "layers": [4], "kind": "user-based" } ] }""", "tower 2 must have the config's kind")]
     [InlineData("""{ "towers": [ { "layers": [4] }, { "layers": [4], "output_activation": "sigmoid" } ] }""", "tower 2 needs an identity output")]
     [InlineData("""{ "towers": [ { "layers": [4] }, { "towers": [ { "layers": [4] }, { "layers": [4] } ] } ] }""", "towers do not nest")]

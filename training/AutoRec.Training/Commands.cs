@@ -35,7 +35,7 @@ public static class Commands
         var load = Stopwatch.StartNew();
         TrainingData data = TrainingData.Load(dataDir, config);
         progress.Message(
-            $"{config.Name}: {config.Kind} autoencoder [{string.Join(", ", config.Layers)}] on {data.RowCount:N0} x {data.ColumnCount:N0} " +
+            $"{config.Name}: {config.Kind} autoencoder {config.DescribeLayers()} on {data.RowCount:N0} x {data.ColumnCount:N0} " +
             $"({data.TrainRatings.Length:N0} train, {data.Validation.Length:N0} validation, {data.Test.Length:N0} test ratings; loaded in {load.Elapsed.TotalSeconds:F1} s)");
         MemoryBudget.Check(config, data, configPath);
 
@@ -46,7 +46,8 @@ public static class Commands
         var metrics = new RunMetrics(
             outcome.Test.Global, outcome.Test.UserMean, outcome.Validation.Global, outcome.Validation.UserMean, trainRmse,
             outcome.BestEpoch, outcome.History.Count, outcome.StoppedEarly, outcome.TrainSeconds,
-            outcome.TrainSeconds / Math.Max(outcome.History.Count, 1), ProcessMemory.PeakMb(), outcome.Test.Count, parameters);
+            // A blend's history is its first tower's: its seconds per epoch would mix the towers.
+            config.Towers is null ? outcome.TrainSeconds / Math.Max(outcome.History.Count, 1) : double.NaN, ProcessMemory.PeakMb(), outcome.Test.Count, parameters);
 
         string current = files.Weights; // what an I/O failure is reported against
         try

@@ -33,18 +33,13 @@ public static class MemoryBudget
         ArgumentNullException.ThrowIfNull(data);
         if (config.Towers is not null)
         {
-            // Towers train one after another: the largest must fit.
-            return config.Towers.Max(tower => Estimate(tower, data));
+            // Towers train one after another, the ones done kept (and copied once more into the blend): the largest
+            // tower's run and two copies of every tower's parameters.
+            double kept = config.Towers.Sum(tower => Parameters(EnsembleTrainer.MergedConfig(tower), data)) * 2 * sizeof(float);
+            return (long)Math.Min(long.MaxValue, config.Towers.Max(tower => Estimate(tower, data)) + kept);
         }
 
-        long[] sizes = [data.ColumnCount + (data.Side?.Width ?? 0), .. config.Layers.Select(l => (long)l), data.ColumnCount];
-        double parameters = 0;
-        for (int i = 0; i + 1 < sizes.Length; i++)
-        {
-            parameters += ((double)sizes[i] * sizes[i + 1]) + sizes[i + 1];
-        }
-
-        double bytes = parameters * CopiesPerParameter * sizeof(float);
+        double bytes = Parameters(config, data) * CopiesPerParameter * sizeof(float);
         if ((path ?? TrainingPath.Choose(config).Kind) != TrainingPathKind.Sparse)
         {
             bytes += (double)data.RowCount * data.ColumnCount * CopiesOfTheMatrix * sizeof(float);
@@ -58,6 +53,18 @@ public static class MemoryBudget
         return bytes >= long.MaxValue ? long.MaxValue : (long)bytes;
     }
 
+    private static double Parameters(ModelConfig config, TrainingData data)
+    {
+        long[] sizes = [data.ColumnCount + (data.Side?.Width ?? 0), .. config.Layers.Select(l => (long)l), data.ColumnCount];
+        double parameters = 0;
+        for (int i = 0; i + 1 < sizes.Length; i++)
+        {
+            parameters += ((double)sizes[i] * sizes[i + 1]) + sizes[i + 1];
+        }
+
+        return parameters;
+    }
+
     /// <summary>Throws when the estimate exceeds the memory this process may use.</summary>
     /// <exception cref="ConfigException">The config cannot fit, located at its <c>layers</c> line.</exception>
     public static void Check(ModelConfig config, TrainingData data, string configPath, TrainingPathKind? path = null, long? availableBytes = null)
@@ -68,7 +75,7 @@ public static class MemoryBudget
         {
             throw new ConfigException(
                 configPath, LineOf(configPath, "\"layers\""),
-                $"layers [{string.Join(", ", config.Layers)}] on {data.RowCount:N0} x {data.ColumnCount:N0} need about {Gigabytes(need)} of memory; this machine offers {Gigabytes(available)}");
+                $"layers {config.DescribeLayers()} on {data.RowCount:N0} x {data.ColumnCount:N0} need about {Gigabytes(need)} of memory; this machine offers {Gigabytes(available)}");
         }
     }
 

@@ -167,7 +167,7 @@ public sealed record ModelConfig
     public int Ensemble { get; init; }
 
     /// <summary>
-    /// A blend of towers: each of these configs is trained as it says (an ensemble too), a least-squares blend of
+    /// A blend of towers: each of these configs is trained as it says (an ensemble of seeds too), a least-squares blend of
     /// their predictions (intercept and one weight per tower) is fit on validation, and the weights are folded into
     /// the towers' output layers, so the shipped network is the sum of its towers: one graph whose towers read the
     /// same input and whose codes are concatenated before one output layer. Every tower has this config's kind and
@@ -206,6 +206,11 @@ public sealed record ModelConfig
 
     /// <summary>The activation of hidden layer <paramref name="index"/>.</summary>
     public Activation ActivationOf(int index) => HiddenActivations?[index] ?? HiddenActivation;
+
+    /// <summary>The architecture as logs show it: "[500] x 5" for an ensemble, each tower's for a blend of towers.</summary>
+    public string DescribeLayers() => Towers is null
+        ? $"[{string.Join(", ", Layers)}]{(Ensemble > 1 ? $" x {Ensemble}" : "")}"
+        : $"blend of {Towers.Count} towers ({string.Join("; ", Towers.Select(t => $"{t.Name} {t.DescribeLayers()}"))})";
 
     /// <summary>Index of the latent (middle) layer in <see cref="Layers"/>.</summary>
     public int LatentIndex => Layers.Count / 2;
@@ -265,6 +270,7 @@ public sealed record ModelConfig
         Require(Ensemble >= 0, "ensemble must be >= 0");
         Require(KernelDimensions >= 0 && KernelL2 >= 0, "kernel_dimensions and kernel_l2 must be >= 0");
         Require(KernelDimensions == 0 || !TiedWeights, "kernel layers cannot tie weights");
+        Require(KernelDimensions == 0 || Ensemble <= 1, "kernel layers cannot be merged into an ensemble (blend kernel models as towers instead)");
         Require(
             Optimizer != OptimizerKind.Lbfgs || (Dropout == 0 && InputDropout == 0 && MaskingNoise == 0 && GaussianNoise == 0 && !DenseRefeeding),
             "lbfgs needs a deterministic loss: no dropout, input noise or dense re-feeding");

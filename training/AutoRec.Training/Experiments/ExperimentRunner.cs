@@ -190,6 +190,11 @@ public sealed class ExperimentRunner(ExperimentOptions options, TextWriter outpu
         }
 
         ModelConfig config = suite.ConfigOf(source, options.ConfigsDir, suite.Name);
+        if (config.Towers is not null)
+        {
+            throw new ConfigException(suite.Name, 0, $"run '{run.Name}' refits '{source.Name}', a blend of towers fit on validation: refit each tower as a run of its own and blend the refits (\"blend\" with \"weights_from\")");
+        }
+
         if (config.LrDecayPatience > 0)
         {
             throw new ConfigException(suite.Name, 0, $"run '{run.Name}' refits '{source.Name}', whose learning rate follows validation (lr_decay_patience): a refit has no validation to follow; use a fixed schedule (lr_schedule)");

@@ -26,7 +26,10 @@ public static class EnsembleTrainer
         return config.Ensemble <= 1 ? config : config with { Layers = [.. config.Layers.Select(size => size * config.Ensemble)], Ensemble = 0 };
     }
 
-    /// <summary>Trains <paramref name="config"/> on <paramref name="data"/>; the outcome's network is the merged one for an ensemble.</summary>
+    /// <summary>
+    /// Trains <paramref name="config"/> on <paramref name="data"/>; the outcome's network is the merged one for an
+    /// ensemble, a <see cref="TowerNetwork"/> for towers (<see cref="TowerTrainer"/>).
+    /// </summary>
     public static TrainingOutcome Run(
         ModelConfig config, TrainingData data, IProgressSink progress, string? checkpointDir, int checkpointEvery = 1, int? lastEpoch = null,
         CancellationToken cancellation = default)
