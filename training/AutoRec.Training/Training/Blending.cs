@@ -47,22 +47,35 @@ public static class Blending
         return weights;
     }
 
-    /// <summary>The RMSEs of the blend <paramref name="weights"/> of <paramref name="predictions"/> at <paramref name="targets"/>, clipped to <paramref name="scale"/>.</summary>
-    public static RmseResult Score(IReadOnlyList<float[]> predictions, IReadOnlyList<double> weights, IReadOnlyList<Rating> targets, RatingScale scale)
+    /// <summary>The blend <paramref name="weights"/> [intercept, w_1, ..., w_k] of <paramref name="predictions"/>, unclipped.</summary>
+    public static float[] Apply(IReadOnlyList<float[]> predictions, IReadOnlyList<double> weights)
     {
         ArgumentNullException.ThrowIfNull(predictions);
         ArgumentNullException.ThrowIfNull(weights);
+        var blended = new float[predictions[0].Length];
+        for (int n = 0; n < blended.Length; n++)
+        {
+            double sum = weights[0];
+            for (int m = 0; m < predictions.Count; m++)
+            {
+                sum += weights[m + 1] * predictions[m][n];
+            }
+
+            blended[n] = (float)sum;
+        }
+
+        return blended;
+    }
+
+    /// <summary>The RMSEs of the blend <paramref name="weights"/> of <paramref name="predictions"/> at <paramref name="targets"/>, clipped to <paramref name="scale"/>.</summary>
+    public static RmseResult Score(IReadOnlyList<float[]> predictions, IReadOnlyList<double> weights, IReadOnlyList<Rating> targets, RatingScale scale)
+    {
         ArgumentNullException.ThrowIfNull(targets);
+        float[] blended = Apply(predictions, weights);
         var rmse = new RmseAccumulator();
         for (int n = 0; n < targets.Count; n++)
         {
-            double blended = weights[0];
-            for (int m = 0; m < predictions.Count; m++)
-            {
-                blended += weights[m + 1] * predictions[m][n];
-            }
-
-            rmse.Add(targets[n].UserId, Math.Clamp(blended, scale.Min, scale.Max), targets[n].Value);
+            rmse.Add(targets[n].UserId, Math.Clamp(blended[n], scale.Min, scale.Max), targets[n].Value);
         }
 
         return rmse.Result();

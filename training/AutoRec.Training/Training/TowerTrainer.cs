@@ -37,8 +37,8 @@ public static class TowerTrainer
 
         float[][] validationByTower = [.. outcomes.Select(o => o.ValidationPredictions)];
         double[] weights = Blending.FitLeastSquares(validationByTower, [.. data.Validation.Select(r => r.Value)]);
-        float[] validation = Blend(validationByTower, weights);
-        float[] test = Blend([.. outcomes.Select(o => o.TestPredictions)], weights);
+        float[] validation = Blending.Apply(validationByTower, weights);
+        float[] test = Blending.Apply([.. outcomes.Select(o => o.TestPredictions)], weights);
 
         int inputs = data.ColumnCount;
         var network = new TowerNetwork(EnsembleTrainer.MergedConfig(config), inputs, data.ColumnCount);
@@ -53,22 +53,5 @@ public static class TowerTrainer
         return new TrainingOutcome(
             network, first.History, first.BestEpoch, validationRmse, testRmse, outcomes.Sum(o => o.TrainSeconds),
             outcomes.All(o => o.StoppedEarly), new RmseResult(double.NaN, double.NaN, 0), validation, test);
-    }
-
-    private static float[] Blend(float[][] predictions, double[] weights)
-    {
-        var blended = new float[predictions[0].Length];
-        for (int i = 0; i < blended.Length; i++)
-        {
-            double sum = weights[0];
-            for (int m = 0; m < predictions.Length; m++)
-            {
-                sum += weights[m + 1] * predictions[m][i];
-            }
-
-            blended[i] = (float)sum;
-        }
-
-        return blended;
     }
 }
