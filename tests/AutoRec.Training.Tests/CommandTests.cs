@@ -10,7 +10,7 @@ public sealed class CommandTests
     public void Train_then_export_writes_every_model_file()
     {
         using var temp = new TempDir();
-        string data = WriteSplit(temp);
+        string data = SyntheticRatings.WriteSplit(temp);
         string config = temp.PathOf("config.json");
         File.WriteAllText(config, SyntheticRatings.Config().ToJson());
         string model = Path.Combine(temp.Root, "model");
@@ -44,7 +44,7 @@ public sealed class CommandTests
     public void The_command_line_reports_a_bad_config_in_canonical_form()
     {
         using var temp = new TempDir();
-        string data = WriteSplit(temp);
+        string data = SyntheticRatings.WriteSplit(temp);
         string config = temp.PathOf("config.json");
         File.WriteAllText(config, "{\n  \"dropout\": 2\n}");
         (int exit, string error) = CaptureErrors(() => CommandLine.Run(["train", "--data", data, "--config", config, "--out", temp.PathOf("m"), "--plain"]));
@@ -93,7 +93,7 @@ public sealed class CommandTests
     public void Metrics_of_a_split_without_validation_are_written_with_nan()
     {
         using var temp = new TempDir();
-        string data = WriteSplit(temp, validationFraction: 0);
+        string data = SyntheticRatings.WriteSplit(temp, validationFraction: 0);
         string config = temp.PathOf("config.json");
         File.WriteAllText(config, SyntheticRatings.Config().ToJson());
         RunMetrics metrics = Commands.Train(data, config, Path.Combine(temp.Root, "model"), "tiny", new RecordingProgress());
@@ -105,7 +105,7 @@ public sealed class CommandTests
     public void Export_refuses_a_split_that_does_not_match_the_trained_model()
     {
         using var temp = new TempDir();
-        string data = WriteSplit(temp);
+        string data = SyntheticRatings.WriteSplit(temp);
         string config = temp.PathOf("config.json");
         File.WriteAllText(config, SyntheticRatings.Config().ToJson());
         string model = Path.Combine(temp.Root, "model");
@@ -169,16 +169,5 @@ public sealed class CommandTests
         {
             Console.SetError(previous);
         }
-    }
-
-    private static string WriteSplit(TempDir temp, double validationFraction = 0.1)
-    {
-        RatingSplit split = RatingSplitter.Split(SyntheticRatings.Generate(), new SplitOptions(3, ValidationFraction: validationFraction));
-        string dir = Path.Combine(temp.Root, "data");
-        Directory.CreateDirectory(dir);
-        ParquetTables.WriteRatings(Path.Combine(dir, "train.parquet"), split.Train);
-        ParquetTables.WriteRatings(Path.Combine(dir, "validation.parquet"), split.Validation);
-        ParquetTables.WriteRatings(Path.Combine(dir, "test.parquet"), split.Test);
-        return dir;
     }
 }

@@ -31,6 +31,18 @@ internal static class SyntheticRatings
         return ratings.ToArray();
     }
 
+    /// <summary>A split of <see cref="Generate"/>'s ratings (seed 3) as the pipeline writes it: train, validation and test Parquet files in temp's "data" folder.</summary>
+    public static string WriteSplit(TempDir temp, double validationFraction = 0.1)
+    {
+        RatingSplit split = RatingSplitter.Split(SyntheticRatings.Generate(), new SplitOptions(3, ValidationFraction: validationFraction));
+        string dir = Path.Combine(temp.Root, "data");
+        Directory.CreateDirectory(dir);
+        ParquetTables.WriteRatings(Path.Combine(dir, "train.parquet"), split.Train);
+        ParquetTables.WriteRatings(Path.Combine(dir, "validation.parquet"), split.Validation);
+        ParquetTables.WriteRatings(Path.Combine(dir, "test.parquet"), split.Test);
+        return dir;
+    }
+
     public static TrainingData Data(ModelKind kind = ModelKind.UserBased, SideFeatures? side = null, int seed = 1)
     {
         RatingSplit split = RatingSplitter.Split(Generate(seed: seed), new SplitOptions(seed));

@@ -1,4 +1,3 @@
-using AutoRec.Data;
 using AutoRec.Export;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
@@ -55,12 +54,7 @@ public sealed class TowerTests
     public void A_blend_of_towers_trains_and_exports_through_the_same_commands()
     {
         using var temp = new TempDir();
-        string data = temp.PathOf("data");
-        Directory.CreateDirectory(data);
-        RatingSplit split = RatingSplitter.Split(SyntheticRatings.Generate(), new SplitOptions(3));
-        ParquetTables.WriteRatings(Path.Combine(data, "train.parquet"), split.Train);
-        ParquetTables.WriteRatings(Path.Combine(data, "validation.parquet"), split.Validation);
-        ParquetTables.WriteRatings(Path.Combine(data, "test.parquet"), split.Test);
+        string data = SyntheticRatings.WriteSplit(temp);
         string config = temp.PathOf("config.json");
         File.WriteAllText(config, Blend().ToJson());
         string model = temp.PathOf("model");

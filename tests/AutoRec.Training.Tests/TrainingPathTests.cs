@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using AutoRec.Data;
 using AutoRec.Training.Cli;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
@@ -80,7 +79,7 @@ public sealed partial class TrainingPathTests
     public void Bench_prints_seconds_validation_rmse_and_memory_per_epoch_then_the_mean(string path)
     {
         using var temp = new TempDir();
-        string data = WriteSplit(temp);
+        string data = SyntheticRatings.WriteSplit(temp);
         string config = temp.PathOf("config.json");
         File.WriteAllText(config, SyntheticRatings.Config().ToJson());
         var output = new StringWriter();
@@ -111,7 +110,7 @@ public sealed partial class TrainingPathTests
     public void Bench_on_the_command_line_reports_a_path_it_cannot_take_as_a_usage_error()
     {
         using var temp = new TempDir();
-        string data = WriteSplit(temp);
+        string data = SyntheticRatings.WriteSplit(temp);
         string config = temp.PathOf("config.json");
         File.WriteAllText(config, (SyntheticRatings.Config() with { TiedWeights = true }).ToJson());
         var error = new StringWriter();
@@ -156,15 +155,4 @@ public sealed partial class TrainingPathTests
         "dense_refeeding" => config with { DenseRefeeding = true },
         _ => throw new ArgumentOutOfRangeException(nameof(change), change, "no such change"),
     };
-
-    private static string WriteSplit(TempDir temp)
-    {
-        RatingSplit split = RatingSplitter.Split(SyntheticRatings.Generate(), new SplitOptions(3));
-        string dir = Path.Combine(temp.Root, "data");
-        Directory.CreateDirectory(dir);
-        ParquetTables.WriteRatings(Path.Combine(dir, "train.parquet"), split.Train);
-        ParquetTables.WriteRatings(Path.Combine(dir, "validation.parquet"), split.Validation);
-        ParquetTables.WriteRatings(Path.Combine(dir, "test.parquet"), split.Test);
-        return dir;
-    }
 }
