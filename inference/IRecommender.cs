@@ -3,7 +3,7 @@ using AutoRec.Contracts;
 namespace AutoRec.Inference;
 
 /// <summary>
-/// Recommends movies to users with a model of either kind; built by <see cref="Recommender.Create"/> from the model
+/// Recommends movies to users with a model of either kind; built by <see cref="Recommender.Create(RecommenderModel, IEnumerable{Rating}, MovieCatalog?, IReadOnlyDictionary{int, float[]}?)"/> from the model
 /// and its training ratings. Thread-safe.
 /// </summary>
 /// <remarks>

@@ -40,4 +40,7 @@ public static class ModelErrorCodes
 
     /// <summary>An <c>autorec.*</c> metadata entry is missing or malformed, or disagrees with the graph.</summary>
     public const string BadMetadata = "AR3004";
+
+    /// <summary>A blend manifest (blend.json) is malformed, or its members do not fit together.</summary>
+    public const string BadBlend = "AR3005";
 }

@@ -30,4 +30,30 @@ public static class Recommender
             ? UserBasedRecommender.Create(model, trainingRatings, catalog, sideFeatures)
             : ItemBasedRecommender.Create(model, trainingRatings, catalog, sideFeatures);
     }
+
+    /// <summary>
+    /// A recommender for a blend: each member's recommender is built here over the same
+    /// <paramref name="trainingRatings"/> (see <see cref="Create(RecommenderModel, IEnumerable{Rating}, MovieCatalog?, IReadOnlyDictionary{int, float[]}?)"/>),
+    /// and every prediction is clip(intercept + Σ weight_k · prediction_k) of theirs. It serves the movies of its first
+    /// member (every other member must score them all) and the users every member serves by id; its similar movies are
+    /// its first member's. Members that take side features are not supported.
+    /// </summary>
+    /// <param name="blend">The blend; it must outlive the recommender.</param>
+    /// <param name="trainingRatings">The ratings the members were trained on.</param>
+    /// <param name="catalog">Titles for recommendations, when wanted.</param>
+    /// <exception cref="ArgumentException">A training rating does not fit a member, or a member takes side features.</exception>
+    /// <exception cref="ModelFormatException">A member does not score every movie of the first, or its file changed since it was opened.</exception>
+    /// <exception cref="ObjectDisposedException">The blend is disposed.</exception>
+    public static IRecommender Create(BlendedModel blend, IEnumerable<Rating> trainingRatings, MovieCatalog? catalog = null)
+    {
+        ArgumentNullException.ThrowIfNull(blend);
+        ArgumentNullException.ThrowIfNull(trainingRatings);
+        blend.ThrowIfDisposed();
+        if (blend.Members.FirstOrDefault(m => m.SideWidth > 0) is RecommenderModel withSide)
+        {
+            throw new ArgumentException($"blend member {withSide.Source} takes side features, which a blend does not pass on", nameof(blend));
+        }
+
+        return BlendedRecommender.Create(blend, trainingRatings, catalog);
+    }
 }

@@ -9,7 +9,7 @@ namespace AutoRec.Inference;
 /// An AutoRec autoencoder exported to ONNX, served with ONNX Runtime: opens the file, says what it is
 /// (<see cref="Metadata"/>) and predicts rows of the rating matrix. One instance holds one inference session and
 /// may be used from any number of threads at once; dispose it only when no call is in flight. To recommend, build
-/// an <see cref="IRecommender"/> with <see cref="Recommender.Create"/>.
+/// an <see cref="IRecommender"/> with <see cref="Recommender.Create(RecommenderModel, IEnumerable{Rating}, MovieCatalog?, IReadOnlyDictionary{int, float[]}?)"/>.
 /// </summary>
 /// <remarks>
 /// <para>

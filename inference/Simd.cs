@@ -8,7 +8,7 @@ namespace AutoRec.Inference;
 /// The few vector kernels the factor paths run (dot products, axpy, clipping), written with <see cref="Vector{T}"/>
 /// and compiled fully optimised on first call: a recommender is built once at start-up, when tiered compilation
 /// runs new code unoptimised for a while. With TensorPrimitives' kernels instead, ML-1M's
-/// <see cref="Recommender.Create"/> took 1.6-2.0 s cold and 0.3 s with tiered compilation off (busy machine);
+/// <c>Recommender.Create</c> of an item-based model took 1.6-2.0 s cold and 0.3 s with tiered compilation off (busy machine);
 /// with these, 0.17 s cold (Release, quiet machine).
 /// </summary>
 internal static class Simd

@@ -6,7 +6,6 @@ using AutoRec.Contracts;
 using AutoRec.Data;
 using AutoRec.Training.Baselines;
 using AutoRec.Training.Configuration;
-using AutoRec.Training.Training;
 
 namespace AutoRec.Training.Experiments;
 

@@ -1,4 +1,4 @@
-namespace AutoRec.Training.Baselines;
+namespace AutoRec.Contracts;
 
 /// <summary>The small dense solves of least squares (ridge regressions of matrix factorisation, blend weights).</summary>
 public static class SymmetricSolver

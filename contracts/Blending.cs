@@ -1,7 +1,4 @@
-using AutoRec.Contracts;
-using AutoRec.Training.Baselines;
-
-namespace AutoRec.Training.Training;
+namespace AutoRec.Contracts;
 
 /// <summary>Linear blends of several models' predictions of the same ratings: fitting the weights, and scoring.</summary>
 public static class Blending

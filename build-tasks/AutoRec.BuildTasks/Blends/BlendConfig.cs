@@ -1,0 +1,114 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace AutoRec.BuildTasks.Blends;
+
+/// <summary>
+/// A blend config: a model config (JSON with comments) whose top level has a <c>blend</c> array of members, each a
+/// name, the path of its own model config (relative to this file) and optionally the gate its own model must pass
+/// (<c>max_test_rmse</c>; the pipeline's <c>MaxTestRmse</c> otherwise). The pipeline trains, exports and validates each
+/// member as a pipeline of its own, then fits and validates the blend.
+/// </summary>
+/// <param name="Name">The config's <c>name</c>, or its file name.</param>
+/// <param name="Members">The members, in order.</param>
+internal sealed record BlendConfig(string Name, IReadOnlyList<BlendConfigMember> Members)
+{
+    private static readonly JsonDocumentOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    /// <summary>The blend config at <paramref name="path"/>, or null when the file is a plain model config (no <c>blend</c> key).</summary>
+    /// <exception cref="BlendConfigException">The file is not JSON, or its <c>blend</c> is malformed.</exception>
+    public static BlendConfig? Read(string path)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: Options);
+        }
+        catch (JsonException e)
+        {
+            throw new BlendConfigException(path, (int)(e.LineNumber ?? -1) + 1, $"not valid JSON: {e.Message}");
+        }
+
+        if (root is not JsonObject top || !top.TryGetPropertyValue("blend", out JsonNode? blend))
+        {
+            return null;
+        }
+
+        if (blend is not JsonArray array || array.Count < 2)
+        {
+            throw new BlendConfigException(path, 0, "\"blend\" must be an array of at least two members ({ \"name\": ..., \"config\": ... })");
+        }
+
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var members = new List<BlendConfigMember>(array.Count);
+        foreach (JsonNode? node in array)
+        {
+            int index = members.Count + 1;
+            if (node is not JsonObject member
+                || member["name"]?.GetValueKind() != JsonValueKind.String || member["config"]?.GetValueKind() != JsonValueKind.String)
+            {
+                throw new BlendConfigException(path, 0, $"blend member {index} needs a \"name\" and a \"config\" (strings)");
+            }
+
+            string name = member["name"]!.GetValue<string>();
+            if (name.Length == 0 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) || name.StartsWith('.'))
+            {
+                throw new BlendConfigException(path, 0, $"blend member {index}: name '{name}' must be letters, digits, '-', '_' or '.' (it names the member's folder)");
+            }
+
+            if (members.Any(m => m.Name == name))
+            {
+                throw new BlendConfigException(path, 0, $"blend member name '{name}' is used twice");
+            }
+
+            double? gate = null;
+            if (member["max_test_rmse"] is JsonNode max)
+            {
+                if (max.GetValueKind() != JsonValueKind.Number || !(max.GetValue<double>() >= 0))
+                {
+                    throw new BlendConfigException(path, 0, $"blend member '{name}': max_test_rmse must be a non-negative number");
+                }
+
+                gate = max.GetValue<double>();
+            }
+
+            string config = Path.GetFullPath(Path.Combine(folder, member["config"]!.GetValue<string>()));
+            if (!File.Exists(config))
+            {
+                throw new BlendConfigException(path, 0, $"blend member '{name}': its config {config} does not exist");
+            }
+
+            if (Read(config) is not null)
+            {
+                throw new BlendConfigException(path, 0, $"blend member '{name}': {config} is itself a blend; members are model configs");
+            }
+
+            members.Add(new BlendConfigMember(name, config, gate));
+        }
+
+        string blendName = top["name"]?.GetValueKind() == JsonValueKind.String ? top["name"]!.GetValue<string>() : Path.GetFileNameWithoutExtension(path);
+        return new BlendConfig(blendName, members);
+    }
+}
+
+/// <summary>One member of a <see cref="BlendConfig"/>.</summary>
+/// <param name="Name">Its name: the folder its pipeline writes (<c>members/NAME</c>) and its name in blend.json.</param>
+/// <param name="Config">Its model config's full path.</param>
+/// <param name="MaxTestRmse">The gate its own model must pass, when the blend config sets one.</param>
+internal sealed record BlendConfigMember(string Name, string Config, double? MaxTestRmse);
+
+/// <summary>A blend config that cannot be used; reported as AR2010 at its file and line.</summary>
+internal sealed class BlendConfigException(string file, int line, string reason) : Exception($"{file}({line}): {reason}")
+{
+    /// <summary>The error code.</summary>
+    public const string Code = "AR2010";
+
+    /// <summary>The config file.</summary>
+    public string File { get; } = file;
+
+    /// <summary>The line, 0 when unknown.</summary>
+    public int Line { get; } = line;
+
+    /// <summary>What is wrong.</summary>
+    public string Reason { get; } = reason;
+}

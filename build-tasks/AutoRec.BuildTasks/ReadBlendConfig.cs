@@ -1,0 +1,68 @@
+using System.Globalization;
+using AutoRec.BuildTasks.Blends;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using Task = Microsoft.Build.Utilities.Task;
+
+namespace AutoRec.BuildTasks;
+
+/// <summary>
+/// Says whether the pipeline's <c>ModelConfig</c> is a blend (<see cref="BlendConfig"/>) and, when it is, lists its
+/// members for the blend stage: each trains, exports and validates as a pipeline of its own.
+/// </summary>
+public sealed class ReadBlendConfig : Task
+{
+    /// <summary>The resolved model config.</summary>
+    [Required]
+    public string ConfigFile { get; set; } = "";
+
+    /// <summary>The gate of a member whose entry sets none: the pipeline's <c>MaxTestRmse</c>.</summary>
+    public string DefaultMaxTestRmse { get; set; } = "";
+
+    /// <summary>Whether it is a blend.</summary>
+    [Output]
+    public bool IsBlend { get; private set; }
+
+    /// <summary>The blend's name.</summary>
+    [Output]
+    public string BlendName { get; private set; } = "";
+
+    /// <summary>The members in order: the item is the name; metadata <c>MemberName</c> (the same), <c>Config</c> (full path) and <c>MaxTestRmse</c> (the member's gate).</summary>
+    [Output]
+    public ITaskItem[] Members { get; private set; } = [];
+
+    /// <inheritdoc />
+    public override bool Execute()
+    {
+        try
+        {
+            BlendConfig? blend = File.Exists(ConfigFile) ? BlendConfig.Read(ConfigFile) : null;
+            if (blend is null)
+            {
+                return true;
+            }
+
+            IsBlend = true;
+            BlendName = blend.Name;
+            Members = [.. blend.Members.Select(m =>
+            {
+                var item = new TaskItem(m.Name);
+                item.SetMetadata("MemberName", m.Name);
+                item.SetMetadata("Config", m.Config);
+                item.SetMetadata("MaxTestRmse", m.MaxTestRmse?.ToString("R", CultureInfo.InvariantCulture) ?? DefaultMaxTestRmse);
+                return (ITaskItem)item;
+            })];
+            return true;
+        }
+        catch (BlendConfigException e)
+        {
+            Log.LogError(null, BlendConfigException.Code, null, e.File, e.Line, 0, 0, 0, e.Reason);
+            return false;
+        }
+        catch (Exception e) when (TaskLogging.IsFileSystemError(e))
+        {
+            Log.LogFileSystemError(ConfigFile, e);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AutoRec.Contracts;
+
+/// <summary>
+/// blend.json: a served blend of several exported models (each a complete model file of its own) whose predictions
+/// are combined as clip(intercept + Σ weight_k · prediction_k) on the rating scale. The pipeline writes it after
+/// fitting the weights by least squares on the validation ratings (<see cref="Blending.FitLeastSquares"/>) of the
+/// members' served predictions; the inference library serves it.
+/// </summary>
+/// <param name="Name">What the blend is called (its config's name).</param>
+/// <param name="Intercept">The constant term.</param>
+/// <param name="Members">The models and their weights, in the order the weights were fit.</param>
+public sealed record BlendManifest(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("intercept")] double Intercept,
+    [property: JsonPropertyName("members")] IReadOnlyList<BlendMember> Members)
+{
+    /// <summary>The file format this record reads and writes.</summary>
+    public const string CurrentFormat = "autorec-blend/1";
+
+    /// <summary>The file format; <see cref="CurrentFormat"/>.</summary>
+    [JsonPropertyName("format")]
+    [JsonPropertyOrder(-1)]
+    public string Format { get; init; } = CurrentFormat;
+
+    /// <summary>The dataset the members were trained on.</summary>
+    [JsonPropertyName("dataset")]
+    public string Dataset { get; init; } = "";
+
+    /// <summary>How many validation ratings the weights were fit on.</summary>
+    [JsonPropertyName("validation_ratings")]
+    public int ValidationRatings { get; init; }
+
+    /// <summary>The blend's global RMSE on those ratings (clipped, as served).</summary>
+    [JsonPropertyName("validation_rmse")]
+    public double ValidationRmse { get; init; } = double.NaN;
+
+    /// <summary>[intercept, w_1, ..., w_k]: the layout of <see cref="Blending"/>.</summary>
+    [JsonIgnore]
+    public double[] Weights => [Intercept, .. Members.Select(m => m.Weight)];
+
+    /// <summary>As indented JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, ReportJson.Options) + "\n";
+
+    /// <summary>Parses and checks blend.json.</summary>
+    /// <exception cref="JsonException">The text is not a blend manifest: malformed, another format, no member, a member without a name or model, a repeated name, a weight or the intercept not finite.</exception>
+    public static BlendManifest Parse(string json)
+    {
+        BlendManifest manifest = ReportJson.Parse<BlendManifest>(json);
+        manifest.Check();
+        return manifest;
+    }
+
+    /// <summary>Reads blend.json (see <see cref="Parse"/>).</summary>
+    /// <exception cref="JsonException">The file is not a blend manifest.</exception>
+    public static BlendManifest Read(string path) => Parse(File.ReadAllText(path));
+
+    /// <summary>
+    /// Where <paramref name="member"/>'s model file is: its <see cref="BlendMember.Model"/> path taken from the folder of
+    /// <paramref name="manifestPath"/> when relative, so that a blend's folder can move as a whole.
+    /// </summary>
+    public static string ModelPath(string manifestPath, BlendMember member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        string folder = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
+        return Path.GetFullPath(Path.Combine(folder, member.Model));
+    }
+
+    private void Check()
+    {
+        if (Format != CurrentFormat)
+        {
+            throw new JsonException($"format '{Format}' is not {CurrentFormat}");
+        }
+
+        if (Members.Count == 0)
+        {
+            throw new JsonException("a blend needs at least one member");
+        }
+
+        if (!double.IsFinite(Intercept))
+        {
+            throw new JsonException($"intercept {Intercept} is not a finite number");
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < Members.Count; i++)
+        {
+            BlendMember member = Members[i];
+            if (string.IsNullOrWhiteSpace(member.Name) || string.IsNullOrWhiteSpace(member.Model))
+            {
+                throw new JsonException($"member {i + 1} needs a name and a model path");
+            }
+
+            if (!names.Add(member.Name))
+            {
+                throw new JsonException($"member name '{member.Name}' is used twice");
+            }
+
+            if (!double.IsFinite(member.Weight))
+            {
+                throw new JsonException($"member '{member.Name}': weight {member.Weight} is not a finite number");
+            }
+        }
+    }
+}
+
+/// <summary>One model of a <see cref="BlendManifest"/>.</summary>
+/// <param name="Name">Its name in the blend (unique).</param>
+/// <param name="Model">Its model file, relative to the manifest's folder or absolute.</param>
+/// <param name="Weight">Its weight.</param>
+public sealed record BlendMember(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("weight")] double Weight)
+{
+    /// <summary>The member's own global RMSE on the validation ratings the weights were fit on.</summary>
+    [JsonPropertyName("validation_rmse")]
+    public double ValidationRmse { get; init; } = double.NaN;
+}

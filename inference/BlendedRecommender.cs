@@ -1,0 +1,271 @@
+using System.Buffers;
+using AutoRec.Contracts;
+
+namespace AutoRec.Inference;
+
+/// <summary>
+/// Recommends with a <see cref="BlendedModel"/>: every call asks each member's own recommender (item-based members
+/// answer from factors, user-based ones run the user's row) and combines their predictions as
+/// clip(intercept + Σ weight_k · prediction_k). Movies are its first member's, in that member's order, and every other
+/// member must score them all; users are those every member serves by id. Similar movies are its first member's.
+/// Immutable; thread-safe as its members are.
+/// </summary>
+internal sealed class BlendedRecommender : IRecommender
+{
+    private readonly IRecommender[] _members;
+    private readonly double[] _weights; // [intercept, w_1, ..., w_k]
+    private readonly int[]?[] _columns; // per member: its index of each blend movie, null when its order is the blend's
+    private readonly MovieIndex _movies;
+    private readonly Dictionary<int, int> _userIndex;
+    private readonly RatedMovies _rated;
+    private readonly float _min;
+    private readonly float _max;
+    private readonly MovieCatalog? _catalog;
+
+    private BlendedRecommender(
+        IRecommender[] members, double[] weights, int[]?[] columns, int[] userIds, RatedMovies rated, float min, float max, MovieCatalog? catalog)
+    {
+        _members = members;
+        _weights = weights;
+        _columns = columns;
+        _movies = new MovieIndex(members[0].MovieIds, ": a blend scores the movies of its first member");
+        UserIds = Array.AsReadOnly(userIds);
+        _userIndex = new Dictionary<int, int>(userIds.Length);
+        for (int u = 0; u < userIds.Length; u++)
+        {
+            _userIndex[userIds[u]] = u;
+        }
+
+        _rated = rated;
+        _min = min;
+        _max = max;
+        _catalog = catalog;
+    }
+
+    /// <summary>Its first member's kind: the one whose movies and similar movies it serves.</summary>
+    public ModelKind Kind => _members[0].Kind;
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> UserIds { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> MovieIds => _movies.Ids;
+
+    /// <inheritdoc />
+    public bool CanRecommendForRatings => _members.All(m => m.CanRecommendForRatings);
+
+    /// <summary>Builds each member's recommender over the same training ratings, then lines their movies up.</summary>
+    /// <exception cref="ModelFormatException">A member does not score every movie of the first member.</exception>
+    public static BlendedRecommender Create(BlendedModel blend, IEnumerable<Rating> trainingRatings, MovieCatalog? catalog)
+    {
+        Rating[] all = trainingRatings as Rating[] ?? trainingRatings.ToArray();
+        var members = new IRecommender[blend.Members.Count];
+        for (int k = 0; k < members.Length; k++)
+        {
+            members[k] = Recommender.Create(blend.Members[k], all, catalog);
+        }
+
+        IReadOnlyList<int> movieIds = members[0].MovieIds;
+        var columns = new int[]?[members.Length];
+        for (int k = 1; k < members.Length; k++)
+        {
+            columns[k] = ColumnsOf(blend, k, members[k], movieIds);
+        }
+
+        int[] userIds = [.. members[0].UserIds.Where(id => members.All(m => m.ContainsUser(id)))];
+        var users = new Dictionary<int, int>(userIds.Length);
+        for (int u = 0; u < userIds.Length; u++)
+        {
+            users[userIds[u]] = u;
+        }
+
+        var movies = new MovieIndex(movieIds, "");
+        var pairs = new List<(int User, int Movie)>(all.Length);
+        foreach (Rating r in all)
+        {
+            if (r.Value != RecommenderModel.UnknownRating && users.TryGetValue(r.UserId, out int user) && movies.TryGet(r.MovieId, out int movie))
+            {
+                pairs.Add((user, movie));
+            }
+        }
+
+        return new BlendedRecommender(
+            members, blend.Manifest.Weights, columns, userIds, RatedMovies.Build(userIds.Length, pairs), blend.RatingMin, blend.RatingMax, catalog);
+    }
+
+    /// <inheritdoc />
+    public bool ContainsUser(int userId) => _userIndex.ContainsKey(userId);
+
+    /// <inheritdoc />
+    public bool ContainsMovie(int movieId) => _movies.Contains(movieId);
+
+    /// <inheritdoc />
+    public float Predict(int userId, int movieId)
+    {
+        _ = UserIndexOf(userId);
+        _ = _movies.IndexOf(movieId, nameof(movieId));
+        double sum = _weights[0];
+        for (int k = 0; k < _members.Length; k++)
+        {
+            sum += _weights[k + 1] * _members[k].Predict(userId, movieId);
+        }
+
+        return Math.Clamp((float)sum, _min, _max);
+    }
+
+    /// <inheritdoc />
+    public float[] PredictUser(int userId)
+    {
+        _ = UserIndexOf(userId);
+        var scores = new float[_movies.Count];
+        Combine(k => _members[k].PredictUser(userId), scores);
+        return scores;
+    }
+
+    /// <inheritdoc />
+    public float[] Predict(IReadOnlyDictionary<int, float> ratings, IEnumerable<int> movieIds, ReadOnlySpan<float> side = default)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        ArgumentNullException.ThrowIfNull(movieIds);
+        RequireNoSide(side);
+        int[] indices = _movies.IndicesOf(movieIds, nameof(movieIds));
+        int[] ids = [.. indices.Select(i => _movies.Ids[i])];
+        var predictions = new float[ids.Length];
+        Array.Fill(predictions, (float)_weights[0]);
+        for (int k = 0; k < _members.Length; k++)
+        {
+            float[] member = _members[k].Predict(ratings, ids);
+            float weight = (float)_weights[k + 1];
+            for (int i = 0; i < ids.Length; i++)
+            {
+                predictions[i] += weight * member[i];
+            }
+        }
+
+        Simd.Clamp(predictions, _min, _max);
+        return predictions;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Recommendation> Recommend(int userId, RecommendationQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        int user = UserIndexOf(userId);
+        using var mask = new MovieMask(_movies.Count);
+        mask.SetAll(_rated.Of(user));
+        _movies.Exclude(query, mask, nameof(query));
+        return Top(k => _members[k].PredictUser(userId), mask, query);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Recommendation> Recommend(IReadOnlyDictionary<int, float> ratings, RecommendationQuery query, ReadOnlySpan<float> side = default)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        ArgumentNullException.ThrowIfNull(query);
+        RequireNoSide(side);
+        _movies.CheckAll(ratings.Keys, nameof(ratings));
+        using var mask = new MovieMask(_movies.Count);
+        foreach ((int movieId, float value) in ratings)
+        {
+            if (value != RecommenderModel.UnknownRating)
+            {
+                mask.Set(_movies.IndexOf(movieId, nameof(ratings)));
+            }
+        }
+
+        _movies.Exclude(query, mask, nameof(query));
+        return Top(k => _members[k].Predict(ratings, _members[k].MovieIds), mask, query);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<SimilarMovie> SimilarMovies(int movieId, RecommendationQuery query) => _members[0].SimilarMovies(movieId, query);
+
+    private Recommendation[] Top(Func<int, float[]> member, MovieMask mask, RecommendationQuery query)
+    {
+        float[] buffer = ArrayPool<float>.Shared.Rent(_movies.Count);
+        try
+        {
+            Span<float> scores = buffer.AsSpan(0, _movies.Count);
+            Combine(member, scores);
+            int[] best = TopN.Select(_movies.Ids, scores, mask.Bits, query.Filter, query.Offset, query.Count);
+            return _movies.Recommendations(best, scores, _catalog);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// The blend of every movie: <paramref name="member"/>(k) gives member k's predictions of all its movies, in its
+    /// own order, which <see cref="_columns"/> maps to the blend's.
+    /// </summary>
+    private void Combine(Func<int, float[]> member, Span<float> scores)
+    {
+        scores.Fill((float)_weights[0]);
+        for (int k = 0; k < _members.Length; k++)
+        {
+            float[] predictions = member(k);
+            float weight = (float)_weights[k + 1];
+            if (_columns[k] is int[] columns)
+            {
+                for (int i = 0; i < scores.Length; i++)
+                {
+                    scores[i] += weight * predictions[columns[i]];
+                }
+            }
+            else
+            {
+                Simd.MultiplyAdd(predictions, weight, scores);
+            }
+        }
+
+        Simd.Clamp(scores, _min, _max);
+    }
+
+    private int UserIndexOf(int userId) =>
+        _userIndex.TryGetValue(userId, out int user)
+            ? user
+            : throw new ArgumentException(
+                $"user {userId} is not in the blend: it knows the {UserIds.Count} users every member serves by id" +
+                (CanRecommendForRatings ? "; recommend for a new user by their ratings with Recommend(ratings, ...)" : ""),
+                nameof(userId));
+
+    private static void RequireNoSide(ReadOnlySpan<float> side)
+    {
+        if (!side.IsEmpty)
+        {
+            throw new ArgumentException("a blend takes no side features", nameof(side));
+        }
+    }
+
+    /// <summary>Member <paramref name="k"/>'s index of each blend movie, or null when its movies are the blend's, in order.</summary>
+    private static int[]? ColumnsOf(BlendedModel blend, int k, IRecommender member, IReadOnlyList<int> movieIds)
+    {
+        if (member.MovieIds.SequenceEqual(movieIds))
+        {
+            return null;
+        }
+
+        var own = new MovieIndex(member.MovieIds, "");
+        var columns = new int[movieIds.Count];
+        var missing = new List<int>();
+        for (int i = 0; i < columns.Length; i++)
+        {
+            if (!own.TryGet(movieIds[i], out columns[i]))
+            {
+                missing.Add(movieIds[i]);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new ModelFormatException(
+                ModelErrorCodes.BadBlend, blend.Source,
+                $"member '{blend.Manifest.Members[k].Name}' does not score {missing.Count} movie(s) that '{blend.Manifest.Members[0].Name}' does " +
+                $"(ids {string.Join(", ", missing.Take(5))}{(missing.Count > 5 ? ", ..." : "")}): were they trained on the same ratings?");
+        }
+
+        return columns;
+    }
+}
