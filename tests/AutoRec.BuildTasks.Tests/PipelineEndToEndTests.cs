@@ -134,6 +134,65 @@ public sealed class PipelineEndToEndTests : IDisposable
         Assert.Equal(model, File.ReadAllBytes(Path.Combine(modelDir, "model.onnx")));
     }
 
+    [Fact]
+    [Trait("Category", "EndToEnd")]
+    public void ABlendConfigBuildsEachMemberThenFitsValidatesAndGatesTheBlend()
+    {
+        string raw = _dir.PathOf("tiny");
+        string outDir = _dir.PathOf("out");
+        TinyDataset.Write(raw);
+        File.WriteAllText(_dir.PathOf("user.json"), """
+            { "name": "tiny-user", "kind": "user-based", "layers": [6], "learning_rate": 0.01, "batch_size": 8, "epochs": 4, "threads": 1, "seed": 3 }
+            """);
+        File.WriteAllText(_dir.PathOf("item.json"), """
+            { "name": "tiny-item", "kind": "item-based", "layers": [6], "learning_rate": 0.01, "batch_size": 8, "epochs": 4, "threads": 1, "seed": 4 }
+            """);
+        string config = _dir.PathOf("blend.json");
+        File.WriteAllText(config, """
+            { // members keep their own generous gate; the blend is held to MaxTestRmse
+              "name": "tiny-blend",
+              "blend": [ { "name": "item", "config": "item.json", "max_test_rmse": 4 }, { "name": "user", "config": "user.json", "max_test_rmse": 4 } ] }
+            """);
+
+        // 1. Each member is a pipeline of its own on the blend's data, then the blend is fit and validated.
+        (int code, string log) = BuildStages(raw, outDir, "", $"-p:ModelConfig={config}", "-p:MaxTestRmse=4");
+        Assert.True(code == 0, $"blend build failed ({code}):\n{log}");
+        foreach (string member in new[] { "item", "user" })
+        {
+            Assert.True(File.Exists(Path.Combine(outDir, "members", member, "model", "model.onnx")), $"member {member} has no model:\n{log}");
+            Assert.False(Directory.Exists(Path.Combine(outDir, "members", member, "data")), "a member converted its own data");
+        }
+
+        Assert.Contains("AutoRec: blend tiny-blend fit on", log, StringComparison.Ordinal);
+        BlendManifest manifest = BlendManifest.Read(Path.Combine(outDir, "model", "blend.json"));
+        Assert.Equal(["item", "user"], manifest.Members.Select(m => m.Name));
+        ValidationReport report = ValidationReport.Read(Path.Combine(outDir, "model", "validation.json"));
+        Assert.True(report.Passed);
+        Assert.InRange(report.TestRmse, 0, 4);
+
+        // 2. Nothing changed: every stage of the blend and of its members is skipped.
+        (code, log) = BuildStages(raw, outDir, "", $"-p:ModelConfig={config}", "-p:MaxTestRmse=4");
+        Assert.True(code == 0, $"second blend build failed ({code}):\n{log}");
+        Assert.Equal(2, CountOf(log, "AutoRec: train is up to date, skipped"));
+        Assert.Contains("AutoRec: blend fit is up to date, skipped", log, StringComparison.Ordinal);
+        Assert.Equal(3, CountOf(log, "AutoRec: validate is up to date, skipped"));
+
+        // 3. A gate the blend cannot meet fails the build with AR3101; the members, held to their own gates, stay.
+        (code, log) = BuildStages(raw, outDir, "", $"-p:ModelConfig={config}", "-p:MaxTestRmse=0.01");
+        Assert.True(code != 0, $"a blend above MaxTestRmse passed the gate:\n{log}");
+        Assert.Contains("error AR3101: test RMSE", log, StringComparison.Ordinal);
+        Assert.Equal(2, CountOf(log, "AutoRec: train is up to date, skipped"));
+
+        // 4. A malformed blend config is a located AR2010 before anything runs.
+        string bad = _dir.PathOf("bad-blend.json");
+        File.WriteAllText(bad, """{ "blend": [ { "name": "item", "config": "item.json" } ] }""");
+        (code, log) = BuildStages(raw, outDir, "", $"-p:ModelConfig={bad}");
+        Assert.True(code != 0, $"a one-member blend built:\n{log}");
+        Assert.Contains($"{bad} : error AR2010: \"blend\" must be an array of at least two members", log, StringComparison.Ordinal);
+    }
+
+    private static int CountOf(string text, string value) => (text.Length - text.Replace(value, "", StringComparison.Ordinal).Length) / value.Length;
+
     private static bool IsSplitOutput(string file) => file is "train.parquet" or "validation.parquet" or "test.parquet" or "split.json";
 
     private static Dictionary<string, (byte[] Bytes, DateTime Time)> Snapshot(string dir) =>

@@ -32,7 +32,7 @@ public sealed class ModelHolderTests
         }
 
         held.Dispose();
-        Assert.Throws<ObjectDisposedException>(() => first.Model.Predict(new Dictionary<int, float>()));
+        Assert.Throws<ObjectDisposedException>(() => first.Model!.Predict(new Dictionary<int, float>()));
         Assert.Throws<ObjectDisposedException>(() => first.Answers.PredictAsync(folder.UserIds[0]).AsTask().GetAwaiter().GetResult()); // its batcher is stopped
         _ = second.Recommender.Recommend(folder.UserIds[0], 3);
     }

@@ -3,7 +3,14 @@ namespace AutoRec.Serving.Models;
 /// <summary>Where the pipeline puts what the service reads, inside one dataset's folder (<c>artifacts/&lt;dataset&gt;</c>).</summary>
 internal sealed record ModelFiles(string Directory)
 {
-    public string Model => Path.Combine(Directory, "model", "model.onnx");
+    /// <summary>What is served: model/blend.json when the folder holds a blend (a blend config's pipeline), else model/model.onnx.</summary>
+    public string Model => File.Exists(Blend) ? Blend : Onnx;
+
+    /// <summary>The exported network.</summary>
+    public string Onnx => Path.Combine(Directory, "model", "model.onnx");
+
+    /// <summary>A blend's manifest (<see cref="AutoRec.Contracts.BlendManifest"/>), naming its members' model files.</summary>
+    public string Blend => Path.Combine(Directory, "model", "blend.json");
 
     public string Validation => Path.Combine(Directory, "model", "validation.json");
 

@@ -17,10 +17,17 @@ internal sealed class ModelGeneration
 
     private readonly ScoreBatcher? _batcher;
 
+    private readonly IDisposable _owner;
+
+    /// <summary>
+    /// A generation of <paramref name="recommender"/>; <paramref name="owner"/> holds its native sessions (the model, or
+    /// a blend's models) and is disposed with it; <paramref name="model"/> is the network when one model is served, null for a blend.
+    /// </summary>
     public ModelGeneration(
-        RecommenderModel model, IRecommender recommender, IAnswers answers, ScoreBatcher? batcher, MovieCatalog catalog, MovieTable movies,
+        IDisposable owner, RecommenderModel? model, string dataset, IRecommender recommender, IAnswers answers, ScoreBatcher? batcher, MovieCatalog catalog, MovieTable movies,
         RatingScale scale, string version, FileStamp stamp, DateTimeOffset loadedAt, ValidationReport? validation)
     {
+        _owner = owner;
         Model = model;
         Recommender = recommender;
         Answers = answers;
@@ -32,11 +39,12 @@ internal sealed class ModelGeneration
         Stamp = stamp;
         LoadedAt = loadedAt;
         _validation = validation;
-        Dataset = model.Metadata.Dataset;
+        Dataset = dataset;
         _movieIndex = recommender.MovieIds.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i);
     }
 
-    public RecommenderModel Model { get; }
+    /// <summary>The network when one model is served; null for a blend (its members are behind <see cref="Recommender"/>).</summary>
+    public RecommenderModel? Model { get; }
 
     /// <summary>How requests that need the model are answered (batched or not).</summary>
     public IAnswers Answers { get; }
@@ -110,6 +118,6 @@ internal sealed class ModelGeneration
     internal void Dispose()
     {
         _batcher?.Stop();
-        Model.Dispose();
+        _owner.Dispose();
     }
 }

@@ -17,7 +17,10 @@ internal sealed class ModelLoader(
     /// <summary>The model file's current version, to skip a reload that would load the same bytes again.</summary>
     public static string VersionOf(byte[] modelBytes) => Convert.ToHexStringLower(SHA256.HashData(modelBytes));
 
-    /// <summary>Reads model.onnx whole, so that the version is the hash of exactly the bytes that run.</summary>
+    /// <summary>
+    /// Reads the served file whole (<see cref="ModelFiles.Model"/>), so that the version is the hash of exactly the bytes
+    /// that run; a blend's version is its manifest's, which the pipeline rewrites whenever it refits after a member changed.
+    /// </summary>
     public (byte[] Bytes, FileStamp Stamp) ReadModel()
     {
         FileStamp stamp = FileStamp.Of(Files.Model);
@@ -29,33 +32,39 @@ internal sealed class ModelLoader(
         return (File.ReadAllBytes(Files.Model), stamp);
     }
 
-    /// <summary>Loads and warms a generation from <paramref name="modelBytes"/> (whose hash is <paramref name="version"/>) and the folder's data files.</summary>
+    /// <summary>
+    /// Loads and warms a generation from <paramref name="modelBytes"/> (whose hash is <paramref name="version"/>) and the
+    /// folder's data files. A blend (model/blend.json) opens its members' model files from the paths it names.
+    /// </summary>
     /// <exception cref="Exception">Anything that makes the folder unservable: a broken model, missing or mismatched data files.</exception>
     public ModelGeneration Load(byte[] modelBytes, string version, FileStamp stamp)
     {
         var runOptions = new RecommenderOptions { IntraOpThreads = options.Value.IntraOpThreads };
-        RecommenderModel model = RecommenderModel.Open(new MemoryStream(modelBytes, writable: false), runOptions, Files.Model);
+        bool blend = BlendedModel.IsManifest(Files.Model);
+        BlendedModel? blended = blend ? BlendedModel.Open(Files.Model, runOptions) : null;
+        RecommenderModel? model = blend ? null : RecommenderModel.Open(new MemoryStream(modelBytes, writable: false), runOptions, Files.Model);
+        IDisposable owner = (IDisposable?)blended ?? model!;
         ScoreBatcher? batcher = null;
         try
         {
             Rating[] train = ParquetTables.ReadRatings(Files.TrainRatings, out RatingScale? scale);
             Movie[] movies = ParquetTables.ReadMovies(Files.Movies);
             var catalog = MovieCatalog.From(movies);
-            IRecommender recommender = Recommender.Create(model, train, catalog);
-            ModelMetadata metadata = model.Metadata;
+            IRecommender recommender = blended is not null ? Recommender.Create(blended, train, catalog) : Recommender.Create(model!, train, catalog);
+            ModelMetadata metadata = (model ?? blended!.Members[0]).Metadata;
 
-            // Only a user-based model runs the network per request; its rows are worth batching.
-            batcher = batching.Value.Enabled && model.Kind == ModelKind.UserBased && model.SideWidth == 0
+            // Only a user-based model runs the network per request; its rows are worth batching (a blend's members answer on their own).
+            batcher = batching.Value.Enabled && model is { Kind: ModelKind.UserBased, SideWidth: 0 }
                 ? new ScoreBatcher(model, batching.Value, metrics)
                 : null;
-            IAnswers answers = batcher is null ? new LibraryAnswers(recommender, metrics) : new BatchedAnswers(model, train, batcher);
+            IAnswers answers = batcher is null ? new LibraryAnswers(recommender, metrics) : new BatchedAnswers(model!, train, batcher);
             if (options.Value.CachedUsers > 0)
             {
                 answers = new CachedAnswers(answers, recommender, serving.Value.MaxResults, options.Value.CachedUsers);
             }
 
             var generation = new ModelGeneration(
-                model, recommender, answers, batcher, catalog, MovieTable.From(movies),
+                owner, model, metadata.Dataset, recommender, answers, batcher, catalog, MovieTable.From(movies),
                 scale ?? new RatingScale(metadata.RatingMin, metadata.RatingMax, 0f), version, stamp, time.GetUtcNow(), ReadValidation());
             WarmUp(generation);
             return generation;
@@ -63,7 +72,7 @@ internal sealed class ModelLoader(
         catch
         {
             batcher?.Stop();
-            model.Dispose();
+            owner.Dispose();
             throw;
         }
     }
@@ -88,10 +97,10 @@ internal sealed class ModelLoader(
             _ = answers.PredictAsync(user).AsTask().GetAwaiter().GetResult();
         }
 
-        if (recommender.Kind == ModelKind.UserBased)
+        if (recommender.Kind == ModelKind.UserBased && generation.Model is { } model)
         {
             // ONNX Runtime sizes its buffers on a run's first batch shape: run a full batch once.
-            _ = generation.Model.PredictBatch([.. Enumerable.Repeat(new Dictionary<int, float>(), 16)]);
+            _ = model.PredictBatch([.. Enumerable.Repeat(new Dictionary<int, float>(), 16)]);
         }
 
         if (recommender.MovieIds.Count > 0)

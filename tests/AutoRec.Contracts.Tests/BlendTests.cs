@@ -1,0 +1,89 @@
+using System.Text.Json;
+
+namespace AutoRec.Contracts.Tests;
+
+/// <summary>blend.json round-trips and refuses what cannot be served; least-squares blend weights recover a known blend.</summary>
+public sealed class BlendTests
+{
+    private static readonly BlendManifest Manifest = new(
+        "item-user", 0.05, [new("item", "../members/item/model/model.onnx", 0.8) { ValidationRmse = 0.827 }, new("user", "/abs/user.onnx", 0.15)])
+    {
+        Dataset = "ml-1m",
+        ValidationRatings = 90_000,
+        ValidationRmse = 0.823,
+    };
+
+    [Fact]
+    public void AManifestRoundTripsWithItsFormat()
+    {
+        string json = Manifest.ToJson();
+        Assert.Contains("\"format\": \"autorec-blend/1\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"validation_rmse\": 0.827", json, StringComparison.Ordinal);
+
+        BlendManifest read = BlendManifest.Parse(json);
+        Assert.Equal(Manifest.Members, read.Members);
+        Assert.Equal(Manifest with { Members = read.Members }, read);
+        Assert.Equal([0.05, 0.8, 0.15], read.Weights);
+        Assert.True(double.IsNaN(read.Members[1].ValidationRmse));
+    }
+
+    [Theory]
+    [InlineData("""{ "name": "b", "intercept": 0, "members": [] }""", "at least one member")]
+    [InlineData("""{ "format": "autorec-blend/2", "name": "b", "intercept": 0, "members": [ { "name": "a", "model": "a.onnx", "weight": 1 } ] }""", "is not autorec-blend/1")]
+    [InlineData("""{ "name": "b", "intercept": "NaN", "members": [ { "name": "a", "model": "a.onnx", "weight": 1 } ] }""", "intercept NaN")]
+    [InlineData("""{ "name": "b", "intercept": 0, "members": [ { "name": "a", "model": "a.onnx", "weight": "Infinity" } ] }""", "member 'a': weight")]
+    [InlineData("""{ "name": "b", "intercept": 0, "members": [ { "name": "a", "model": "a.onnx", "weight": 1 }, { "name": "a", "model": "b.onnx", "weight": 1 } ] }""", "'a' is used twice")]
+    [InlineData("""{ "name": "b", "intercept": 0, "members": [ { "name": "a", "model": " ", "weight": 1 } ] }""", "member 1 needs a name and a model path")]
+    public void ManifestsThatCannotBeServedAreRefused(string json, string reason)
+    {
+        var error = Assert.Throws<JsonException>(() => BlendManifest.Parse(json));
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{ "name": "b", "members": [ { "name": "a", "model": "a.onnx", "weight": 1 } ] }""")]
+    [InlineData("""{ "name": "b", "intercept": 0, "members": [ { "name": "a", "weight": 1 } ] }""")]
+    [InlineData("[]")]
+    public void IncompleteManifestsAreRefused(string json) => Assert.ThrowsAny<JsonException>(() => BlendManifest.Parse(json));
+
+    [Fact]
+    public void MemberPathsAreTakenFromTheManifestsFolder()
+    {
+        string manifest = Path.Combine(Path.GetTempPath(), "blends", "x", "model", "blend.json");
+        Assert.Equal(
+            Path.Combine(Path.GetTempPath(), "blends", "x", "members", "item", "model", "model.onnx"),
+            BlendManifest.ModelPath(manifest, Manifest.Members[0]));
+        Assert.Equal("/abs/user.onnx", BlendManifest.ModelPath(manifest, Manifest.Members[1]));
+    }
+
+    [Fact]
+    public void LeastSquaresRecoversTheBlendThatMadeTheTargets()
+    {
+        var random = new Random(3);
+        float[] a = [.. Enumerable.Range(0, 200).Select(_ => (float)(1 + (4 * random.NextDouble())))];
+        float[] b = [.. Enumerable.Range(0, 200).Select(_ => (float)(1 + (4 * random.NextDouble())))];
+        float[] targets = [.. a.Select((x, i) => (float)(0.3 + (0.6 * x) + (0.25 * b[i])))];
+
+        double[] weights = Blending.FitLeastSquares([a, b], targets);
+
+        Assert.Equal(0.3, weights[0], 3);
+        Assert.Equal(0.6, weights[1], 4);
+        Assert.Equal(0.25, weights[2], 4);
+        Assert.Equal(targets, Blending.Apply([a, b], weights), new Within(1e-3f));
+    }
+
+    [Fact]
+    public void ScoringClipsTheBlendToTheScale()
+    {
+        Rating[] targets = [new(1, 1, 5f, 0), new(2, 1, 1f, 0)];
+        RmseResult rmse = Blending.Score([[6f, 0f]], [0, 1], targets, new RatingScale(1f, 5f, 1f));
+        Assert.Equal(0, rmse.Global, 12);
+    }
+
+    private sealed class Within(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => MathF.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(float obj) => 0;
+    }
+}
