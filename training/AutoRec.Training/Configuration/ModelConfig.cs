@@ -224,6 +224,13 @@ public sealed record ModelConfig
         {
             config = JsonSerializer.Deserialize<ModelConfig>(json, JsonOptions);
         }
+        catch (JsonException e) when (e.Path == "$.blend")
+        {
+            throw new ConfigException(
+                source, e.LineNumber is long l ? (int)l + 1 : 0,
+                "this is a blend config (\"blend\" lists model configs): the pipeline builds it, each member then the blend " +
+                $"(dotnet build -p:ModelConfig={source}); autorec-train trains one model config, such as a member's");
+        }
         catch (JsonException e)
         {
             // Unknown activations land here too (their converter throws), located by line like syntax errors.
