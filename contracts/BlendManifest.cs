@@ -88,8 +88,8 @@ public sealed record BlendManifest(
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < Members.Count; i++)
         {
-            BlendMember member = Members[i];
-            if (string.IsNullOrWhiteSpace(member.Name) || string.IsNullOrWhiteSpace(member.Model))
+            BlendMember? member = Members[i];
+            if (member is null || string.IsNullOrWhiteSpace(member.Name) || string.IsNullOrWhiteSpace(member.Model))
             {
                 throw new JsonException($"member {i + 1} needs a name and a model path");
             }
@@ -116,6 +116,13 @@ public sealed record BlendMember(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("weight")] double Weight)
 {
+    /// <summary>
+    /// The SHA-256 of the model file the weights were fit with (lower-case hex), when the manifest pins it: a reader
+    /// refuses a member file that changed since (a member rebuilt without the blend being fit again).
+    /// </summary>
+    [JsonPropertyName("sha256")]
+    public string? Sha256 { get; init; }
+
     /// <summary>The member's own global RMSE on the validation ratings the weights were fit on.</summary>
     [JsonPropertyName("validation_rmse")]
     public double ValidationRmse { get; init; } = double.NaN;

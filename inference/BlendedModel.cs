@@ -52,18 +52,36 @@ public sealed class BlendedModel : IDisposable
             throw new ModelFormatException(ModelErrorCodes.MissingFile, path, "blend manifest not found");
         }
 
-        BlendManifest manifest;
+        byte[] bytes;
         try
         {
-            manifest = BlendManifest.Read(path);
-        }
-        catch (JsonException e)
-        {
-            throw new ModelFormatException(ModelErrorCodes.BadBlend, path, $"not a blend manifest: {e.Message}", e);
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ModelFormatException(ModelErrorCodes.NotLoadable, path, $"cannot be read: {e.Message}", e);
+        }
+
+        return Open(path, bytes, options);
+    }
+
+    /// <summary>
+    /// Opens the blend whose manifest is <paramref name="manifestBytes"/>, read from <paramref name="path"/> (so that a
+    /// caller who hashed those bytes serves exactly them); member paths are taken from <paramref name="path"/>'s folder.
+    /// </summary>
+    /// <exception cref="ModelFormatException">As <see cref="Open(string, RecommenderOptions?)"/>.</exception>
+    public static BlendedModel Open(string path, byte[] manifestBytes, RecommenderOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(manifestBytes);
+        BlendManifest manifest;
+        try
+        {
+            manifest = BlendManifest.Parse(System.Text.Encoding.UTF8.GetString(manifestBytes));
+        }
+        catch (JsonException e)
+        {
+            throw new ModelFormatException(ModelErrorCodes.BadBlend, path, $"not a blend manifest: {e.Message}", e);
         }
 
         var members = new List<RecommenderModel>(manifest.Members.Count);
@@ -71,7 +89,15 @@ public sealed class BlendedModel : IDisposable
         {
             foreach (BlendMember member in manifest.Members)
             {
-                members.Add(RecommenderModel.Open(BlendManifest.ModelPath(path, member), options));
+                RecommenderModel model = RecommenderModel.Open(BlendManifest.ModelPath(path, member), options);
+                members.Add(model);
+                if (member.Sha256 is string pinned && !string.Equals(pinned, model.Sha256, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new ModelFormatException(
+                        ModelErrorCodes.BadBlend, path,
+                        $"member '{member.Name}' ({model.Source}) is not the file the blend was fit with (SHA-256 {model.Sha256}, manifest {pinned}): " +
+                        "build the blend again so that its weights are fit to the members it serves");
+                }
             }
 
             CheckCompatible(path, manifest, members);

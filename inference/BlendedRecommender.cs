@@ -127,6 +127,7 @@ internal sealed class BlendedRecommender : IRecommender
     {
         ArgumentNullException.ThrowIfNull(ratings);
         ArgumentNullException.ThrowIfNull(movieIds);
+        RequireRatingsSupported();
         RequireNoSide(side);
         int[] indices = _movies.IndicesOf(movieIds, nameof(movieIds));
         int[] ids = [.. indices.Select(i => _movies.Ids[i])];
@@ -162,6 +163,7 @@ internal sealed class BlendedRecommender : IRecommender
     {
         ArgumentNullException.ThrowIfNull(ratings);
         ArgumentNullException.ThrowIfNull(query);
+        RequireRatingsSupported();
         RequireNoSide(side);
         _movies.CheckAll(ratings.Keys, nameof(ratings));
         using var mask = new MovieMask(_movies.Count);
@@ -230,6 +232,17 @@ internal sealed class BlendedRecommender : IRecommender
                 $"user {userId} is not in the blend: it knows the {UserIds.Count} users every member serves by id" +
                 (CanRecommendForRatings ? "; recommend for a new user by their ratings with Recommend(ratings, ...)" : ""),
                 nameof(userId));
+
+    /// <summary>Refuses before any member runs, as every recommender refuses users by ratings when it cannot serve them.</summary>
+    private void RequireRatingsSupported()
+    {
+        if (_members.FirstOrDefault(m => !m.CanRecommendForRatings) is IRecommender member)
+        {
+            throw new NotSupportedException(
+                $"a blend serves users given by their ratings only when every member can; its {member.Kind.Name()} member " +
+                $"{Array.IndexOf(_members, member) + 1} cannot (an item-based model needs an identity output layer to fold a user in): recommend by user id");
+        }
+    }
 
     private static void RequireNoSide(ReadOnlySpan<float> side)
     {

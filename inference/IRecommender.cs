@@ -20,13 +20,13 @@ public interface IRecommender
 
     /// <summary>
     /// The users served by id: for a user-based model the users of the training ratings, for an item-based one the
-    /// model's users (its output ids).
+    /// model's users (its output ids), for a blend those every member serves.
     /// </summary>
     IReadOnlyList<int> UserIds { get; }
 
     /// <summary>
     /// The movies scored, in the order of <see cref="PredictUser"/>: for a user-based model the model's output
-    /// movies, for an item-based one the movies of the training ratings, ascending.
+    /// movies, for an item-based one the movies of the training ratings, ascending; for a blend its first member's.
     /// </summary>
     IReadOnlyList<int> MovieIds { get; }
 

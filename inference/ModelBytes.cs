@@ -23,6 +23,9 @@ internal sealed class ModelBytes
     /// <summary>A file opened with <paramref name="bytes"/> as its content.</summary>
     public static ModelBytes OfFile(string path, byte[] bytes) => new(path, SHA256.HashData(bytes), null);
 
+    /// <summary>The SHA-256 of a file's bytes as opened, lower-case hex; null for a stream's.</summary>
+    public string? Sha256 => _digest is null ? null : Convert.ToHexStringLower(_digest);
+
     /// <summary>Bytes that came from a stream.</summary>
     public static ModelBytes Kept(byte[] bytes) => new(null, null, bytes);
 

@@ -48,6 +48,9 @@ public sealed class RecommenderModel : IDisposable
     /// <summary>Where the model came from: its path, or the name given with the stream.</summary>
     public string Source { get; }
 
+    /// <summary>The SHA-256 of the model file's bytes as opened, lower-case hex; null when it was opened from a stream.</summary>
+    public string? Sha256 => Bytes.Sha256;
+
     /// <summary>The options it runs with.</summary>
     public RecommenderOptions Options { get; }
 

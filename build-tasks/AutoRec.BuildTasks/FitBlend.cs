@@ -64,7 +64,9 @@ public sealed class FitBlend : Task
         }
         catch (ArgumentException e)
         {
-            TaskLogging.LogCodedError(Log, "AR3103", ValidationFile, $"the split does not fit the blend's members: {e.Message}");
+            // No validation rating to fit on is the validation file's fault; anything else is the training ratings' (the members' input).
+            string file = e.ParamName == "validation" ? ValidationFile : TrainFile;
+            TaskLogging.LogCodedError(Log, "AR3103", file, $"the split does not fit the blend's members: {e.Message}");
             return false;
         }
         catch (Exception e) when (TaskLogging.IsFileSystemError(e))

@@ -45,6 +45,11 @@ public sealed class BlendTaskTests : IDisposable
 
         BlendManifest manifest = BlendManifest.Read(_manifest);
         Assert.Equal(["../members/item.onnx", "../members/user.onnx"], manifest.Members.Select(m => m.Model));
+        string[] files = ["members/item.onnx", "members/user.onnx"];
+        Assert.Equal(files, manifest.Members.Select(m => Path.GetRelativePath(_dir.Root, BlendManifest.ModelPath(_manifest, m))));
+        Assert.Equal(
+            files.Select(f => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(_dir.PathOf(f))))),
+            manifest.Members.Select(m => m.Sha256));
         Assert.Equal("tiny", manifest.Dataset);
         Rating[] validation = ParquetTables.ReadRatings(_validation);
         Assert.Equal(validation.Length, manifest.ValidationRatings);
@@ -159,12 +164,15 @@ public sealed class BlendTaskTests : IDisposable
     [InlineData("""{ "blend": [ { "name": "a", "config": "item.json" }, { "name": "b" } ] }""", "blend member 2 needs a \"name\" and a \"config\"")]
     [InlineData("""{ "blend": [ { "name": "a", "config": "item.json" }, { "name": "../b", "config": "item.json" } ] }""", "name '../b' must be letters")]
     [InlineData("""{ "blend": [ { "name": "a", "config": "item.json" }, { "name": "a", "config": "item.json" } ] }""", "'a' is used twice")]
+    [InlineData("""{ "blend": [ { "name": "Item", "config": "item.json" }, { "name": "item", "config": "item.json" } ] }""", "'item' is used twice")]
+    [InlineData("""{ "blend": [ { "name": "a", "config": "item.json" }, { "name": "b", "config": "side.json" } ] }""", "uses side information")]
     [InlineData("""{ "blend": [ { "name": "a", "config": "item.json" }, { "name": "b", "config": "nowhere.json" } ] }""", "blend member 'b': its config")]
     [InlineData("""{ "blend": [ { "name": "a", "config": "item.json" }, { "name": "b", "config": "item.json", "max_test_rmse": -1 } ] }""", "max_test_rmse must be a non-negative number")]
     [InlineData("""{ "blend": [ { "name": "a", "config": "item.json" }, { "name": "b", "config": "inner.json" } ] }""", "is itself a blend")]
     public void BadBlendConfigsAreAR2010AtTheFile(string json, string reason)
     {
         File.WriteAllText(_dir.PathOf("item.json"), "{ \"kind\": \"item-based\" }");
+        File.WriteAllText(_dir.PathOf("side.json"), "{ \"kind\": \"user-based\", \"side_information\": true }");
         File.WriteAllText(_dir.PathOf("inner.json"), """{ "blend": [ { "name": "a", "config": "item.json" }, { "name": "b", "config": "item.json" } ] }""");
         string config = _dir.PathOf("bad.json");
         File.WriteAllText(config, json);

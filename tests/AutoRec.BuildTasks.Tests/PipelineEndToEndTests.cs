@@ -177,6 +177,15 @@ public sealed class PipelineEndToEndTests : IDisposable
         Assert.Contains("AutoRec: blend fit is up to date, skipped", log, StringComparison.Ordinal);
         Assert.Equal(3, CountOf(log, "AutoRec: validate is up to date, skipped"));
 
+        // 2b. blend.json removed: the fit and the blend's gate run again, nothing else.
+        File.Delete(Path.Combine(outDir, "model", "blend.json"));
+        (code, log) = BuildStages(raw, outDir, "", $"-p:ModelConfig={config}", "-p:MaxTestRmse=4");
+        Assert.True(code == 0, $"blend build after deleting blend.json failed ({code}):\n{log}");
+        Assert.Contains("AutoRec: blend tiny-blend fit on", log, StringComparison.Ordinal);
+        Assert.Contains("AutoRec: validated", log, StringComparison.Ordinal);
+        Assert.Equal(2, CountOf(log, "AutoRec: train is up to date, skipped"));
+        Assert.Equal(manifest.ToJson(), BlendManifest.Read(Path.Combine(outDir, "model", "blend.json")).ToJson());
+
         // 3. A gate the blend cannot meet fails the build with AR3101; the members, held to their own gates, stay.
         (code, log) = BuildStages(raw, outDir, "", $"-p:ModelConfig={config}", "-p:MaxTestRmse=0.01");
         Assert.True(code != 0, $"a blend above MaxTestRmse passed the gate:\n{log}");
@@ -189,6 +198,12 @@ public sealed class PipelineEndToEndTests : IDisposable
         (code, log) = BuildStages(raw, outDir, "", $"-p:ModelConfig={bad}");
         Assert.True(code != 0, $"a one-member blend built:\n{log}");
         Assert.Contains($"{bad} : error AR2010: \"blend\" must be an array of at least two members", log, StringComparison.Ordinal);
+
+        // 5. A plain model built into the blend's folder: its model.onnx is served, so the old blend.json goes.
+        (code, log) = BuildStages(raw, outDir, "", $"-p:ModelConfig={_dir.PathOf("user.json")}", "-p:MaxTestRmse=4");
+        Assert.True(code == 0, $"plain build into the blend's folder failed ({code}):\n{log}");
+        Assert.True(File.Exists(Path.Combine(outDir, "model", "model.onnx")));
+        Assert.False(File.Exists(Path.Combine(outDir, "model", "blend.json")), "a stale blend.json would be served instead of the new model");
     }
 
     private static int CountOf(string text, string value) => (text.Length - text.Replace(value, "", StringComparison.Ordinal).Length) / value.Length;

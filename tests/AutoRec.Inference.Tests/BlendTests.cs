@@ -157,6 +157,52 @@ public sealed class BlendTests : IDisposable
     }
 
     [Fact]
+    public void UsersByRatingsAreRefusedFirstWhenAMemberCannotFoldThemIn()
+    {
+        // An item-based member with a sigmoid output cannot fold a user in: the blend says so before any member runs.
+        TestModels.Write(_dir.Root, ItemSpec with { OutputActivation = Activation.Sigmoid, RatingMax = 1f, RatingMin = 0f }, "item-sigmoid.onnx");
+        TestModels.Write(_dir.Root, UserSpec with { RatingMax = 1f, RatingMin = 0f }, "user-01.onnx");
+        using BlendedModel blend = BlendedModel.Open(
+            WriteManifest("sigmoid.json", new BlendMember("user", "user-01.onnx", 0.5), new BlendMember("item", "item-sigmoid.onnx", 0.5)));
+        Rating[] train = [.. _train.Select(r => r with { Value = r.Value > 3 ? 1f : 0.5f })];
+        IRecommender recommender = Recommender.Create(blend, train);
+
+        Assert.False(recommender.CanRecommendForRatings);
+        var ratings = new Dictionary<int, float> { [999] = 1f }; // an unknown movie too: NotSupported comes first
+        Assert.Contains("member 2 cannot", Assert.Throws<NotSupportedException>(() => recommender.Recommend(ratings, 3)).Message, StringComparison.Ordinal);
+        Assert.Throws<NotSupportedException>(() => recommender.Predict(ratings, [5]));
+        Assert.NotEmpty(recommender.Recommend(FactorFixture.Users[0], 3));
+    }
+
+    [Fact]
+    public void AMemberFileThatChangedSinceTheFitIsRefused()
+    {
+        string manifest = WriteBlend();
+        BlendManifest pinned = BlendManifest.Read(manifest);
+        string itemPath = BlendManifest.ModelPath(manifest, pinned.Members[0]);
+        string digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(itemPath)));
+        File.WriteAllText(manifest, (pinned with { Members = [pinned.Members[0] with { Sha256 = digest }, pinned.Members[1]] }).ToJson());
+        using (BlendedModel.Open(manifest))
+        {
+            // The pinned file itself opens.
+        }
+
+        TestModels.Write(Path.GetDirectoryName(itemPath)!, ItemSpec with { Seed = 99 }, Path.GetFileName(itemPath));
+        var error = Assert.Throws<ModelFormatException>(() => BlendedModel.Open(manifest));
+        Assert.Equal(ModelErrorCodes.BadBlend, error.Code);
+        Assert.Contains("member 'item'", error.Reason, StringComparison.Ordinal);
+        Assert.Contains("is not the file the blend was fit with", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ANullMemberIsAManifestError()
+    {
+        string path = _dir.PathOf("null-member.json");
+        File.WriteAllText(path, """{ "name": "b", "intercept": 0, "members": [ null ] }""");
+        Assert.Equal(ModelErrorCodes.BadBlend, Assert.Throws<ModelFormatException>(() => BlendedModel.Open(path)).Code);
+    }
+
+    [Fact]
     public void DisposedBlendsAreRefused()
     {
         BlendedModel blend = BlendedModel.Open(WriteBlend());

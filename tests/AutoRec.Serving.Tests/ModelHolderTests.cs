@@ -49,7 +49,7 @@ public sealed class ModelHolderTests
 
     private static ModelGeneration Load(ModelLoader loader)
     {
-        (byte[] bytes, FileStamp stamp) = loader.ReadModel();
-        return loader.Load(bytes, ModelLoader.VersionOf(bytes), stamp);
+        ServedFile file = loader.ReadModel();
+        return loader.Load(file, ModelLoader.VersionOf(file.Bytes));
     }
 }

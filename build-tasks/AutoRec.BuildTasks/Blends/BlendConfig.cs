@@ -4,10 +4,11 @@ using System.Text.Json.Nodes;
 namespace AutoRec.BuildTasks.Blends;
 
 /// <summary>
-/// A blend config: a model config (JSON with comments) whose top level has a <c>blend</c> array of members, each a
-/// name, the path of its own model config (relative to this file) and optionally the gate its own model must pass
-/// (<c>max_test_rmse</c>; the pipeline's <c>MaxTestRmse</c> otherwise). The pipeline trains, exports and validates each
-/// member as a pipeline of its own, then fits and validates the blend.
+/// A blend config: a JSON file (with comments) given as the pipeline's <c>ModelConfig</c> whose top level has a
+/// <c>blend</c> array of members, each a name, the path of its own model config (relative to this file) and optionally
+/// the gate its own model must pass (<c>max_test_rmse</c>; the pipeline's <c>MaxTestRmse</c> otherwise). It is not a
+/// model config itself: the pipeline trains, exports and validates each member as a pipeline of its own, then fits
+/// and validates the blend.
 /// </summary>
 /// <param name="Name">The config's <c>name</c>, or its file name.</param>
 /// <param name="Members">The members, in order.</param>
@@ -56,7 +57,8 @@ internal sealed record BlendConfig(string Name, IReadOnlyList<BlendConfigMember>
                 throw new BlendConfigException(path, 0, $"blend member {index}: name '{name}' must be letters, digits, '-', '_' or '.' (it names the member's folder)");
             }
 
-            if (members.Any(m => m.Name == name))
+            // Case-insensitively: the names are folders, and some file systems do not tell "Item" from "item".
+            if (members.Any(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)))
             {
                 throw new BlendConfigException(path, 0, $"blend member name '{name}' is used twice");
             }
@@ -83,6 +85,13 @@ internal sealed record BlendConfig(string Name, IReadOnlyList<BlendConfigMember>
                 throw new BlendConfigException(path, 0, $"blend member '{name}': {config} is itself a blend; members are model configs");
             }
 
+            // Checked now rather than after the member has trained: a blend passes no side features to its members.
+            if (JsonNode.Parse(File.ReadAllText(config), documentOptions: Options) is JsonObject model
+                && model["side_information"]?.GetValueKind() == JsonValueKind.True)
+            {
+                throw new BlendConfigException(path, 0, $"blend member '{name}': {config} uses side information, which a blend does not pass on to its members");
+            }
+
             members.Add(new BlendConfigMember(name, config, gate));
         }
 
@@ -97,7 +106,7 @@ internal sealed record BlendConfig(string Name, IReadOnlyList<BlendConfigMember>
 /// <param name="MaxTestRmse">The gate its own model must pass, when the blend config sets one.</param>
 internal sealed record BlendConfigMember(string Name, string Config, double? MaxTestRmse);
 
-/// <summary>A blend config that cannot be used; reported as AR2010 at its file and line.</summary>
+/// <summary>A blend config that cannot be used; reported as AR2010 at its file (and line, for JSON syntax errors).</summary>
 internal sealed class BlendConfigException(string file, int line, string reason) : Exception($"{file}({line}): {reason}")
 {
     /// <summary>The error code.</summary>

@@ -22,6 +22,7 @@ internal static class BlendFitter
         string name, IReadOnlyList<(string Name, string ModelPath)> members, string manifestPath, IReadOnlyList<Rating> train, IReadOnlyList<Rating> validation)
     {
         var predictions = new List<float[]>(members.Count);
+        var digests = new List<string>(members.Count);
         RatingScale? scale = null;
         string dataset = "";
         foreach ((_, string modelPath) in members)
@@ -29,6 +30,7 @@ internal static class BlendFitter
             using RecommenderModel model = RecommenderModel.Open(modelPath);
             scale ??= new RatingScale(model.Metadata.RatingMin, model.Metadata.RatingMax, 0f);
             dataset = model.Metadata.Dataset;
+            digests.Add(model.Sha256!);
             predictions.Add(RecommenderPredictions.Of(Recommender.Create(model, train), validation));
         }
 
@@ -47,6 +49,7 @@ internal static class BlendFitter
         string folder = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
         BlendMember[] blendMembers = [.. members.Select((m, k) => new BlendMember(m.Name, Path.GetRelativePath(folder, Path.GetFullPath(m.ModelPath)), weights[k + 1])
         {
+            Sha256 = digests[k],
             ValidationRmse = RecommenderPredictions.Score(targets, columns[k]).Global,
         })];
         return new BlendManifest(name, weights[0], blendMembers)

@@ -18,31 +18,32 @@ internal sealed class ModelLoader(
     public static string VersionOf(byte[] modelBytes) => Convert.ToHexStringLower(SHA256.HashData(modelBytes));
 
     /// <summary>
-    /// Reads the served file whole (<see cref="ModelFiles.Model"/>), so that the version is the hash of exactly the bytes
-    /// that run; a blend's version is its manifest's, which the pipeline rewrites whenever it refits after a member changed.
+    /// Reads the served file whole (<see cref="ModelFiles.Model"/>, decided once here), so that the version is the hash
+    /// of exactly the bytes that run; a blend's manifest pins its members' SHA-256, so its hash changes with them.
     /// </summary>
-    public (byte[] Bytes, FileStamp Stamp) ReadModel()
+    public ServedFile ReadModel()
     {
-        FileStamp stamp = FileStamp.Of(Files.Model);
+        string path = Files.Model;
+        FileStamp stamp = FileStamp.Of(path);
         if (stamp == FileStamp.Missing)
         {
-            throw new ModelFormatException(ModelErrorCodes.MissingFile, Files.Model, "model file not found");
+            throw new ModelFormatException(ModelErrorCodes.MissingFile, path, "model file not found");
         }
 
-        return (File.ReadAllBytes(Files.Model), stamp);
+        return new ServedFile(path, File.ReadAllBytes(path), stamp);
     }
 
     /// <summary>
-    /// Loads and warms a generation from <paramref name="modelBytes"/> (whose hash is <paramref name="version"/>) and the
+    /// Loads and warms a generation from <paramref name="file"/> (whose bytes hash to <paramref name="version"/>) and the
     /// folder's data files. A blend (model/blend.json) opens its members' model files from the paths it names.
     /// </summary>
     /// <exception cref="Exception">Anything that makes the folder unservable: a broken model, missing or mismatched data files.</exception>
-    public ModelGeneration Load(byte[] modelBytes, string version, FileStamp stamp)
+    public ModelGeneration Load(ServedFile file, string version)
     {
         var runOptions = new RecommenderOptions { IntraOpThreads = options.Value.IntraOpThreads };
-        bool blend = BlendedModel.IsManifest(Files.Model);
-        BlendedModel? blended = blend ? BlendedModel.Open(Files.Model, runOptions) : null;
-        RecommenderModel? model = blend ? null : RecommenderModel.Open(new MemoryStream(modelBytes, writable: false), runOptions, Files.Model);
+        bool blend = BlendedModel.IsManifest(file.Path);
+        BlendedModel? blended = blend ? BlendedModel.Open(file.Path, file.Bytes, runOptions) : null;
+        RecommenderModel? model = blend ? null : RecommenderModel.Open(new MemoryStream(file.Bytes, writable: false), runOptions, file.Path);
         IDisposable owner = (IDisposable?)blended ?? model!;
         ScoreBatcher? batcher = null;
         try
@@ -65,7 +66,7 @@ internal sealed class ModelLoader(
 
             var generation = new ModelGeneration(
                 owner, model, metadata.Dataset, recommender, answers, batcher, catalog, MovieTable.From(movies),
-                scale ?? new RatingScale(metadata.RatingMin, metadata.RatingMax, 0f), version, stamp, time.GetUtcNow(), ReadValidation());
+                scale ?? new RatingScale(metadata.RatingMin, metadata.RatingMax, 0f), version, file.Stamp, time.GetUtcNow(), ReadValidation());
             WarmUp(generation);
             return generation;
         }
@@ -116,3 +117,6 @@ internal sealed class ModelLoader(
         }
     }
 }
+
+/// <summary>The served file as read: which one (model.onnx or blend.json), its bytes and its size and time then.</summary>
+internal sealed record ServedFile(string Path, byte[] Bytes, FileStamp Stamp);

@@ -69,9 +69,9 @@ internal sealed class ModelReloader(
         FileStamp tried = FileStamp.Missing;
         try
         {
-            (byte[] bytes, FileStamp stamp) = loader.ReadModel();
-            tried = stamp;
-            string version = ModelLoader.VersionOf(bytes);
+            ServedFile file = loader.ReadModel();
+            tried = file.Stamp;
+            string version = ModelLoader.VersionOf(file.Bytes);
             if (current is not null && version == current.Version)
             {
                 Log.Unchanged(logger, version);
@@ -80,7 +80,7 @@ internal sealed class ModelReloader(
 
             Log.Loading(logger, Files.Directory);
             _validationStamp = FileStamp.Of(Files.Validation);
-            ModelGeneration next = loader.Load(bytes, version, stamp);
+            ModelGeneration next = loader.Load(file, version);
             holder.Publish(next); // from here on the previous generation may be disposed at any time: only its name is used below
             TimeSpan took = Stopwatch.GetElapsedTime(start);
             metrics.LoadSucceeded(next, current, took);
