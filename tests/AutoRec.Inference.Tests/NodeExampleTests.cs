@@ -233,6 +233,59 @@ public sealed partial class NodeExampleTests : IDisposable
     }
 
     [SkippableFact]
+    public void NodeEvaluateOfABlendEqualsTheLibrarysBlend()
+    {
+        (string node, string example) = NodeExample();
+
+        // An item-based and a user-based member; test ratings include a movie without training ratings (no code for
+        // the item-based member: skipped), a user no member knows and a movie no member knows.
+        int[] users = [31, 12, 57, 8, 44, 20, 66, 3, 90, 15];
+        int[] movies = [5, 1, 13, 2, 21, 8, 3, 34, 40, 11, 7, 17];
+        var random = new Random(23);
+        Rating[] all = [.. users.SelectMany(u => movies.Select(m => new Rating(u, m, random.Next(1, 6), 0))).Where(_ => random.Next(3) != 0)];
+        Rating[] train = [.. all.Where((r, i) => i % 4 != 0 && r.MovieId != 17)];
+        Rating[] test = [.. all.Where((r, i) => i % 4 == 0 || r.MovieId == 17), new Rating(4242, 5, 3f, 0), new Rating(31, 999, 2f, 0)];
+        Directory.CreateDirectory(_dir.PathOf("blend/members"));
+        TestModels.Write(_dir.PathOf("blend/members"), new ModelSpec { Kind = ModelKind.ItemBased, Ids = users, Hidden = [4], Seed = 3 }, "item.onnx");
+        TestModels.Write(_dir.PathOf("blend/members"), new ModelSpec { Kind = ModelKind.UserBased, Ids = movies, Hidden = [5], Seed = 4 }, "user.onnx");
+        Directory.CreateDirectory(_dir.PathOf("blend/model"));
+        string manifest = _dir.PathOf("blend/model/blend.json");
+        File.WriteAllText(manifest, new BlendManifest("b", 0.3, [new("item", "../members/item.onnx", 0.55), new("user", "../members/user.onnx", 0.4)]).ToJson());
+        string trainPath = _dir.PathOf("blend-train.parquet");
+        string testPath = _dir.PathOf("blend-test.parquet");
+        ParquetTables.WriteRatings(trainPath, train);
+        ParquetTables.WriteRatings(testPath, test);
+
+        (int exit, string output, string error) = Run(node, example, "evaluate.js", manifest, trainPath, testPath);
+
+        Assert.True(exit == 0, $"evaluate.js exited with {exit}: {error}");
+        using JsonDocument printed = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+        JsonElement result = printed.RootElement;
+        using BlendedModel blend = BlendedModel.Open(manifest);
+        IRecommender recommender = Recommender.Create(blend, train);
+        var expected = new RmseAccumulator();
+        foreach (Rating r in test)
+        {
+            if (recommender.ContainsUser(r.UserId) && recommender.ContainsMovie(r.MovieId))
+            {
+                expected.Add(r.UserId, recommender.Predict(r.UserId, r.MovieId), r.Value);
+            }
+            else
+            {
+                expected.Skip();
+            }
+        }
+
+        RmseResult rmse = expected.Result();
+        Assert.True(rmse.Skipped >= 3, $"the movie without training ratings and the unknown ids should be skipped ({rmse.Skipped})");
+        Assert.Equal(rmse.Global, result.GetProperty("test_rmse").GetDouble(), 1e-5);
+        Assert.Equal(rmse.UserMean, result.GetProperty("test_rmse_user_mean").GetDouble(), 1e-5);
+        Assert.Equal(rmse.Count, result.GetProperty("test_ratings").GetInt32());
+        Assert.Equal(rmse.Skipped, result.GetProperty("skipped").GetInt32());
+        Assert.Equal("blend", result.GetProperty("kind").GetString());
+    }
+
+    [SkippableFact]
     public void NodeEvaluateExplainsSideFeaturesForeignDataAndEmptyTests()
     {
         (string node, string example) = NodeExample();
