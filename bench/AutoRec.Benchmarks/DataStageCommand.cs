@@ -3,6 +3,7 @@ using System.Globalization;
 using AutoRec.Contracts;
 using AutoRec.Data;
 using AutoRec.Training.Reporting;
+using static AutoRec.Benchmarks.CommandOptions;
 
 namespace AutoRec.Benchmarks;
 
@@ -65,12 +66,6 @@ internal static class DataStageCommand
         steps.Stage("split");
         output.WriteLine($"outputs in {outDir}");
         return 0;
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private sealed class Steps(TextWriter output)

@@ -8,6 +8,7 @@ using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Model;
 using static TorchSharp.torch;
+using static AutoRec.Benchmarks.CommandOptions;
 
 namespace AutoRec.Benchmarks;
 
@@ -49,7 +50,7 @@ internal static class InferenceBench
         {
             using RecommenderModel model = RecommenderModel.Open(files.Onnx, new RecommenderOptions { IntraOpThreads = threads });
             var destination = new float[model.OutputWidth];
-            Latency single = Measure(calls, i => model.PredictInto(rows[i % rows.Length], destination));
+            Latency single = Latency.Measure(calls, i => model.PredictInto(rows[i % rows.Length], destination));
             output.WriteLine($"onnxruntime intra-op threads {threads}: one row     {single}");
 
             double rowsPerSecond = Throughput(data, (input, result) => model.PredictDense(input, result));
@@ -61,13 +62,13 @@ internal static class InferenceBench
             double setup = clock.Elapsed.TotalSeconds;
             if (recommender.CanRecommendForRatings)
             {
-                Latency top = Measure(calls, i => recommender.Recommend(users[i % users.Length], 10));
+                Latency top = Latency.Measure(calls, i => recommender.Recommend(users[i % users.Length], 10));
                 output.WriteLine($"onnxruntime intra-op threads {threads}: top-10 for one user's ratings  {top} (recommender built in {setup:F2} s)");
             }
             else
             {
                 int[] userIds = [.. recommender.UserIds];
-                Latency top = Measure(calls, i => recommender.Recommend(userIds[i % userIds.Length], 10));
+                Latency top = Latency.Measure(calls, i => recommender.Recommend(userIds[i % userIds.Length], 10));
                 output.WriteLine($"onnxruntime intra-op threads {threads}: top-10 for one user  {top} (from predictions precomputed in {setup:F2} s)");
             }
         }
@@ -88,7 +89,7 @@ internal static class InferenceBench
         {
             set_num_threads(threads);
             var destination = new float[data.ColumnCount];
-            Latency single = Measure(calls / 5, i =>
+            Latency single = Latency.Measure(calls / 5, i =>
             {
                 using var scope = NewDisposeScope();
                 int row = i % data.RowCount;
@@ -135,35 +136,5 @@ internal static class InferenceBench
         }
 
         return done / clock.Elapsed.TotalSeconds;
-    }
-
-    private static Latency Measure(int calls, Action<int> call)
-    {
-        for (int i = 0; i < Math.Min(500, calls); i++)
-        {
-            call(i);
-        }
-
-        var times = new double[calls];
-        for (int i = 0; i < calls; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            call(i);
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }
-
-        Array.Sort(times);
-        return new Latency(times[calls / 2], times[(int)(calls * 0.99)], times.Average());
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private readonly record struct Latency(double P50, double P99, double Mean)
-    {
-        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"p50 {P50:F3} ms, p99 {P99:F3} ms, mean {Mean:F3} ms");
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AutoRec.Benchmarks.Synthetic;
+using static AutoRec.Benchmarks.CommandOptions;
 
 namespace AutoRec.Benchmarks;
 
@@ -34,12 +35,6 @@ internal static class SynthCommand
             Console.Error.WriteLine($"autorec-bench synth: {e.Message}");
             return 2;
         }
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private static int Number(string[] args, string name, int fallback) => (int)Number(args, name, (long)fallback);

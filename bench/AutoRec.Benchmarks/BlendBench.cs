@@ -1,0 +1,39 @@
+using AutoRec.Contracts;
+using AutoRec.Data;
+using AutoRec.Inference;
+using static AutoRec.Benchmarks.CommandOptions;
+
+namespace AutoRec.Benchmarks;
+
+/// <summary>
+/// What a blend's calls cost, member by member: top-10 for a user given by their ratings (each user's training
+/// ratings in turn) and a known user's predictions of every movie, for each member's own recommender and for the blend.
+/// </summary>
+internal static class BlendBench
+{
+    public static int Run(string[] args, TextWriter output)
+    {
+        string manifest = Option(args, "--blend") ?? "artifacts/item-user-blend/model/blend.json";
+        string dataDir = Option(args, "--data") ?? "artifacts/item-user-blend/data";
+        int calls = int.Parse(Option(args, "--calls") ?? "2000", System.Globalization.CultureInfo.InvariantCulture);
+        Rating[] train = ParquetTables.ReadRatings(Path.Combine(dataDir, "train.parquet"));
+        using BlendedModel blend = BlendedModel.Open(manifest);
+        IRecommender blended = Recommender.Create(blend, train);
+        output.WriteLine($"# blend {blend.Manifest.Name} ({blend.Members.Count} members) on {dataDir}; {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd}");
+
+        Dictionary<int, float>[] users = [.. train.GroupBy(r => r.UserId).Select(g => g.ToDictionary(r => r.MovieId, r => r.Value))];
+        int[] userIds = [.. blended.UserIds];
+        var recommenders = blend.Members.Select((m, k) => (blend.Manifest.Members[k].Name, Recommender.Create(m, train))).Append(("blend", blended));
+        foreach ((string name, IRecommender recommender) in recommenders)
+        {
+            if (recommender.CanRecommendForRatings)
+            {
+                output.WriteLine($"{name,-8} top-10 for a user's ratings   {Latency.Measure(calls, i => recommender.Recommend(users[i % users.Length], 10))}");
+            }
+
+            output.WriteLine($"{name,-8} a known user's predictions   {Latency.Measure(calls, i => recommender.PredictUser(userIds[i % userIds.Length]))}");
+        }
+
+        return 0;
+    }
+}
