@@ -20,17 +20,7 @@ internal sealed record BlendConfig(string Name, IReadOnlyList<BlendConfigMember>
     /// <exception cref="BlendConfigException">The file is not JSON, or its <c>blend</c> is malformed.</exception>
     public static BlendConfig? Read(string path)
     {
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: Options);
-        }
-        catch (JsonException e)
-        {
-            throw new BlendConfigException(path, (int)(e.LineNumber ?? -1) + 1, $"not valid JSON: {e.Message}");
-        }
-
-        if (root is not JsonObject top || !top.TryGetPropertyValue("blend", out JsonNode? blend))
+        if (ParseTop(path) is not JsonObject top || !top.TryGetPropertyValue("blend", out JsonNode? blend))
         {
             return null;
         }
@@ -80,14 +70,14 @@ internal sealed record BlendConfig(string Name, IReadOnlyList<BlendConfigMember>
                 throw new BlendConfigException(path, 0, $"blend member '{name}': its config {config} does not exist");
             }
 
-            if (Read(config) is not null)
+            JsonObject? model = ParseTop(config) as JsonObject;
+            if (model?.ContainsKey("blend") == true)
             {
                 throw new BlendConfigException(path, 0, $"blend member '{name}': {config} is itself a blend; members are model configs");
             }
 
             // Checked now rather than after the member has trained: a blend passes no side features to its members.
-            if (JsonNode.Parse(File.ReadAllText(config), documentOptions: Options) is JsonObject model
-                && model["side_information"]?.GetValueKind() == JsonValueKind.True)
+            if (model?["side_information"]?.GetValueKind() == JsonValueKind.True)
             {
                 throw new BlendConfigException(path, 0, $"blend member '{name}': {config} uses side information, which a blend does not pass on to its members");
             }
@@ -97,6 +87,19 @@ internal sealed record BlendConfig(string Name, IReadOnlyList<BlendConfigMember>
 
         string blendName = top["name"]?.GetValueKind() == JsonValueKind.String ? top["name"]!.GetValue<string>() : Path.GetFileNameWithoutExtension(path);
         return new BlendConfig(blendName, members);
+    }
+
+    /// <summary>The JSON of <paramref name="path"/> (comments allowed); a syntax error is located at its line.</summary>
+    private static JsonNode? ParseTop(string path)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path), documentOptions: Options);
+        }
+        catch (JsonException e)
+        {
+            throw new BlendConfigException(path, (int)(e.LineNumber ?? -1) + 1, $"not valid JSON: {e.Message}");
+        }
     }
 }
 
