@@ -23,6 +23,10 @@ public static class MemoryBudget
     // And per batch row, a few float buffers per hidden unit (activations, gradients, partial sums).
     private const long BatchBuffersPerUnit = 6;
 
+    // L-BFGS keeps more: ten correction pairs, the gradients of the line search's bracket, the direction, the start
+    // point and the previous gradient, and on the sparse path the effective weights, their gradients and the kernels.
+    private const long LbfgsCopiesPerParameter = 30;
+
     /// <summary>
     /// Bytes a run of <paramref name="config"/> on <paramref name="data"/> needs on <paramref name="path"/> (by default
     /// the path <see cref="TrainingPath.Choose"/> picks), roughly (an underestimate).
@@ -39,15 +43,19 @@ public static class MemoryBudget
             return (long)Math.Min(long.MaxValue, config.Towers.Max(tower => Estimate(tower, data)) + kept);
         }
 
-        double bytes = Parameters(config, data) * CopiesPerParameter * sizeof(float);
-        if ((path ?? TrainingPath.Choose(config).Kind) != TrainingPathKind.Sparse)
+        long copies = config.Optimizer == OptimizerKind.Lbfgs ? LbfgsCopiesPerParameter : CopiesPerParameter;
+        double bytes = Parameters(config, data) * copies * sizeof(float);
+        TrainingPathKind kind = path ?? TrainingPath.Choose(config).Kind;
+        if (kind is not (TrainingPathKind.Sparse or TrainingPathKind.SparseFullBatch))
         {
             bytes += (double)data.RowCount * data.ColumnCount * CopiesOfTheMatrix * sizeof(float);
         }
         else
         {
+            // The full-batch path's one batch holds every row.
+            int batchRows = kind == TrainingPathKind.SparseFullBatch ? data.RowCount : Math.Max(config.BatchSize, 256);
             bytes += (double)(data.TrainRatings.Length + data.Validation.Length + data.Test.Length) * BytesPerRating;
-            bytes += (double)Math.Max(config.BatchSize, 256) * config.Layers.Sum(l => (double)l) * BatchBuffersPerUnit * sizeof(float);
+            bytes += (double)batchRows * config.Layers.Sum(l => (double)l) * BatchBuffersPerUnit * sizeof(float);
         }
 
         return bytes >= long.MaxValue ? long.MaxValue : (long)bytes;

@@ -92,7 +92,8 @@ public sealed class AutoencoderNetwork : nn.Module<Tensor, Tensor>
     /// </summary>
     public Tensor L2Penalty()
     {
-        Tensor penalty = zeros(1);
+        // In the parameters' type: a float32 [1] tensor would keep the sum float32 even for float64 parameters.
+        Tensor penalty = zeros(1, dtype: _weights[0].dtype);
         if (_config.KernelDimensions > 0 && _config.KernelL2 > 0)
         {
             for (int i = 0; i < LayerCount; i++)

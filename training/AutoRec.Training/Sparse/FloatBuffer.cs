@@ -37,6 +37,9 @@ internal sealed unsafe class FloatBuffer
     /// <summary>The first float (64-byte aligned; valid for the buffer's lifetime, since the array is pinned).</summary>
     public float* Pointer { get; }
 
+    /// <summary>The floats as memory (for work that the cores share: a span cannot be captured).</summary>
+    public Memory<float> Memory => _array.AsMemory(_offset, Length);
+
     /// <summary>The floats as a span.</summary>
     public Span<float> Span => _array.AsSpan(_offset, Length);
 

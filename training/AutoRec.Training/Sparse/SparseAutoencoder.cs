@@ -151,7 +151,7 @@ internal sealed unsafe class SparseAutoencoder : IParameterArrays
         {
             using Tensor contiguous = parameters[i].detach().contiguous();
             using TorchSharp.Utils.TensorAccessor<float> values = contiguous.data<float>();
-            ConvertFromTorch(i, values.ToArray(), Parameter(i));
+            ConvertFromTorch(i, values.ToArray(), Parameter(i).Span);
         }
     }
 
@@ -168,7 +168,7 @@ internal sealed unsafe class SparseAutoencoder : IParameterArrays
             if (i == 0)
             {
                 var transposed = new float[parameters[0].numel()];
-                ConvertToTorch(0, Parameter(0), transposed);
+                ConvertToTorch(0, Parameter(0).Span, transposed);
                 values.CopyFrom(transposed);
             }
             else if (i < LayerCount)
@@ -191,12 +191,12 @@ internal sealed unsafe class SparseAutoencoder : IParameterArrays
     public float[] GradientInTorchLayout(int index)
     {
         var result = new float[TorchShape(index).Aggregate(1L, (a, b) => a * b)];
-        ConvertToTorch(index, Gradient(index), result);
+        ConvertToTorch(index, Gradient(index).Span, result);
         return result;
     }
 
     /// <summary>Sets parameter array <paramref name="index"/>'s gradient from TorchSharp's layout (tests drive the optimizer with it).</summary>
-    public void SetGradientFromTorchLayout(int index, float[] values) => ConvertFromTorch(index, values, Gradient(index));
+    public void SetGradientFromTorchLayout(int index, float[] values) => ConvertFromTorch(index, values, Gradient(index).Span);
 
     /// <summary>The TorchSharp shape of parameter array <paramref name="index"/>.</summary>
     public long[] TorchShape(int index) =>
@@ -223,11 +223,12 @@ internal sealed unsafe class SparseAutoencoder : IParameterArrays
         return parameters;
     }
 
-    private void ConvertFromTorch(int index, float[] torchLayout, FloatBuffer target)
+    /// <summary>Converts parameter array <paramref name="index"/> from TorchSharp's layout into this type's (padding left as it is).</summary>
+    internal void ConvertFromTorch(int index, ReadOnlySpan<float> torchLayout, Span<float> target)
     {
         if (index >= LayerCount)
         {
-            torchLayout.CopyTo(target.Span);
+            torchLayout.CopyTo(target);
             return;
         }
 
@@ -236,26 +237,28 @@ internal sealed unsafe class SparseAutoencoder : IParameterArrays
         int inputs = Sizes[layer];
         int stride = StrideOf(layer);
         fixed (float* source = torchLayout)
+        fixed (float* destination = target)
         {
             if (layer == 0)
             {
-                Gemm.Transpose(source, outputs, inputs, inputs, target.Pointer, stride);
+                Gemm.Transpose(source, outputs, inputs, inputs, destination, stride);
             }
             else
             {
                 for (int o = 0; o < outputs; o++)
                 {
-                    new ReadOnlySpan<float>(source + ((long)o * inputs), inputs).CopyTo(new Span<float>(target.Pointer + ((long)o * stride), inputs));
+                    new ReadOnlySpan<float>(source + ((long)o * inputs), inputs).CopyTo(new Span<float>(destination + ((long)o * stride), inputs));
                 }
             }
         }
     }
 
-    private void ConvertToTorch(int index, FloatBuffer from, float[] torchLayout)
+    /// <summary>Converts parameter array <paramref name="index"/> from this type's layout into TorchSharp's.</summary>
+    internal void ConvertToTorch(int index, ReadOnlySpan<float> from, Span<float> torchLayout)
     {
         if (index >= LayerCount)
         {
-            from.Span[..torchLayout.Length].CopyTo(torchLayout);
+            from[..torchLayout.Length].CopyTo(torchLayout);
             return;
         }
 
@@ -263,17 +266,18 @@ internal sealed unsafe class SparseAutoencoder : IParameterArrays
         int outputs = Sizes[layer + 1];
         int inputs = Sizes[layer];
         int stride = StrideOf(layer);
+        fixed (float* source = from)
         fixed (float* target = torchLayout)
         {
             if (layer == 0)
             {
-                Gemm.Transpose(from.Pointer, inputs, outputs, stride, target, inputs);
+                Gemm.Transpose(source, inputs, outputs, stride, target, inputs);
             }
             else
             {
                 for (int o = 0; o < outputs; o++)
                 {
-                    new ReadOnlySpan<float>(from.Pointer + ((long)o * stride), inputs).CopyTo(new Span<float>(target + ((long)o * inputs), inputs));
+                    new ReadOnlySpan<float>(source + ((long)o * stride), inputs).CopyTo(new Span<float>(target + ((long)o * inputs), inputs));
                 }
             }
         }

@@ -117,12 +117,18 @@ internal sealed unsafe class SparseForwardBackward
     /// model's gradient buffers. With it (after its <see cref="FusedAdam.BeginStep"/>), updates each row of the first
     /// and output layers' weights as soon as its gradient is complete, while the row is still in cache, and returns
     /// those rows' new L2 penalty too; the other gradients are left for <see cref="FusedAdam.FinishStep"/>. Exact:
-    /// a row's gradient only needs the row's old values, and every use of them comes before its update.
+    /// a row's gradient only needs the row's old values, and every use of them comes before its update. With
+    /// <paramref name="weightsChanged"/> false, the weights of the last <see cref="TakeWeights"/> (or pass) are used
+    /// as they are: full-batch training runs many batches at one point.
     /// </summary>
-    public (double Loss, double RowPenalty) Train(SparseBatch batch, ulong dropoutKey, FusedAdam? adam = null)
+    public (double Loss, double RowPenalty) Train(SparseBatch batch, ulong dropoutKey, FusedAdam? adam = null, bool weightsChanged = true)
     {
         CheckPartitions(batch);
-        TakeWeights();
+        if (weightsChanged)
+        {
+            TakeWeights();
+        }
+
         Forward(batch, training: true, dropoutKey);
         Clear(_dhPartial, batch.Count * _model.Width(_hidden - 1));
         Array.Clear(_penalty);

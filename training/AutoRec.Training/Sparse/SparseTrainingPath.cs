@@ -29,10 +29,7 @@ internal sealed class SparseTrainingPath : ITrainingPath
     private readonly SparseBatch _batch;
     private readonly SparseForwardBackward _pass;
     private readonly FusedAdam _adam;
-    private readonly Dictionary<HeldOutRating[], RatingRows> _targets = new(ReferenceEqualityComparer.Instance);
-    private float[] _predictions = [];
-    private HeldOutRating[][] _evaluated = [];
-    private List<SparseBatch> _evaluationBatches = [];
+    private readonly SparseEvaluation _evaluation;
     private readonly double _hidden;
     private readonly float _visibleScale;
 
@@ -52,6 +49,7 @@ internal sealed class SparseTrainingPath : ITrainingPath
         _batch = new SparseBatch(capacity, data.ColumnCount, threads);
         _pass = new SparseForwardBackward(_model, _fill, data.Side?.Rows, capacity, threads, gaussianNoise: config.GaussianNoise > 0);
         _adam = new FusedAdam(_model, config.LearningRate, threads);
+        _evaluation = new SparseEvaluation(data, _fill, _pass, capacity, threads);
 
         // Input dropout on a zero-filled input only touches the observed ratings (TrainingPath sends other fills to
         // the dense path): it is masking noise whose survivors are scaled by 1 / (1 - p), as dropout scales them.
@@ -117,66 +115,10 @@ internal sealed class SparseTrainingPath : ITrainingPath
     }
 
     /// <inheritdoc />
-    public RmseResult[] Score(params HeldOutRating[][] sets)
-    {
-        List<(RatingRows, int)> targets = PredictInto(sets);
-        var results = new RmseResult[sets.Length];
-        for (int i = 0; i < sets.Length; i++)
-        {
-            results[i] = HeldOutRmse.ScoreEach(_predictions.AsSpan(targets[i].Item2, sets[i].Length), sets[i], _data.Scale);
-        }
-
-        return results;
-    }
+    public RmseResult[] Score(params HeldOutRating[][] sets) => _evaluation.Score(sets);
 
     /// <inheritdoc />
-    public float[][] Predict(params HeldOutRating[][] sets)
-    {
-        List<(RatingRows, int)> targets = PredictInto(sets);
-        return [.. sets.Select((set, i) => _predictions.AsSpan(targets[i].Item2, set.Length).ToArray())];
-    }
-
-    /// <summary>Predicts every rating of <paramref name="sets"/> into <c>_predictions</c>; returns each set's targets and first slot.</summary>
-    private List<(RatingRows, int)> PredictInto(HeldOutRating[][] sets)
-    {
-        ArgumentNullException.ThrowIfNull(sets);
-        var targets = new List<(RatingRows, int)>();
-        int slots = 0;
-        foreach (HeldOutRating[] set in sets)
-        {
-            targets.Add((TargetsOf(set), slots));
-            slots += set.Length;
-        }
-
-        // Reused: a new array per evaluation would be megabytes of large-object garbage per epoch.
-        if (_predictions.Length < slots)
-        {
-            _predictions = new float[slots];
-        }
-
-        // The batches of an evaluation depend on the data only: those of the last list of sets are kept (every
-        // epoch scores the same two), O(ratings) memory for a tenth of an epoch's time.
-        if (!_evaluated.SequenceEqual(sets, ReferenceEqualityComparer.Instance))
-        {
-            _evaluationBatches = [];
-            for (int start = 0; start < _data.RowCount; start += _batch.Capacity)
-            {
-                var batch = new SparseBatch(_batch.Capacity, _data.ColumnCount, _batch.Partitions);
-                batch.LoadEvaluation(start, Math.Min(_batch.Capacity, _data.RowCount - start), _data.Ratings, _fill, targets);
-                _evaluationBatches.Add(batch);
-            }
-
-            _evaluated = [.. sets];
-        }
-
-        _pass.TakeWeights();
-        foreach (SparseBatch batch in _evaluationBatches)
-        {
-            _pass.Predict(batch, _predictions);
-        }
-
-        return targets;
-    }
+    public float[][] Predict(params HeldOutRating[][] sets) => _evaluation.Predict(sets);
 
     /// <inheritdoc />
     public void SetLearningRate(double rate) => _adam.LearningRate = rate;
@@ -201,19 +143,5 @@ internal sealed class SparseTrainingPath : ITrainingPath
     public void Dispose()
     {
         // Managed buffers only.
-    }
-
-    /// <summary>The ratings of <paramref name="set"/> by row (built once per list; the training matrix's own rows when they are the training ratings).</summary>
-    private RatingRows TargetsOf(HeldOutRating[] set)
-    {
-        if (!_targets.TryGetValue(set, out RatingRows? rows))
-        {
-            rows = ReferenceEquals(set, _data.TrainRatings) && !_data.Ratings.HadDuplicates
-                ? _data.Ratings
-                : RatingRows.From(set, _data.RowCount, _data.ColumnCount, deduplicate: false);
-            _targets[set] = rows;
-        }
-
-        return rows;
     }
 }

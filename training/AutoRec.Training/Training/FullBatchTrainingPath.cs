@@ -20,7 +20,7 @@ internal sealed class FullBatchTrainingPath : ITrainingPath
     private readonly Tensor[] _parameters;
     private readonly Tensor _input;
     private readonly Tensor _known;
-    private Tensor _point;
+    private float[] _point;
     private Lbfgs _optimizer;
 
     /// <summary>Trains <paramref name="network"/> on <paramref name="data"/> as <paramref name="config"/> says.</summary>
@@ -86,9 +86,7 @@ internal sealed class FullBatchTrainingPath : ITrainingPath
     public void NetworkLoaded()
     {
         // Weights from a checkpoint (or the best epoch's): start the search again from them.
-        _point.Dispose();
         _point = Flatten();
-        _optimizer.Dispose();
         _optimizer = NewOptimizer();
     }
 
@@ -109,17 +107,15 @@ internal sealed class FullBatchTrainingPath : ITrainingPath
     /// <inheritdoc />
     public void Dispose()
     {
-        _optimizer.Dispose();
-        _point.Dispose();
         _input.Dispose();
         _known.Dispose();
         _matrix.Dispose();
     }
 
-    private Lbfgs NewOptimizer() => new(Evaluate, history: 10, learningRate: _config.LearningRate);
+    private Lbfgs NewOptimizer() => new(_point.Length, Evaluate, history: 10, learningRate: _config.LearningRate);
 
-    /// <summary>The loss and its gradient with the parameters at <paramref name="point"/>.</summary>
-    private (double Loss, Tensor Gradient) Evaluate(Tensor point)
+    /// <summary>The loss at <paramref name="point"/>, its gradient written into <paramref name="gradient"/>.</summary>
+    private double Evaluate(float[] point, float[] gradient)
     {
         SetParameters(point);
         using var scope = NewDisposeScope();
@@ -131,27 +127,51 @@ internal sealed class FullBatchTrainingPath : ITrainingPath
         Tensor output = Network.forward(_input);
         Tensor loss = MaskedLoss.Compute(output, _matrix.Ratings, _known, _config.Loss, ScalarType.Float64) + Network.L2Penalty().to_type(ScalarType.Float64);
         loss.backward();
-        double value = loss.item<double>();
-        Tensor gradient = cat([.. _parameters.Select(p => p.grad is null ? zeros_like(p).flatten() : p.grad.flatten())]);
-        return (value, gradient.MoveToOuterDisposeScope());
-    }
-
-    private Tensor Flatten()
-    {
-        using (no_grad())
-        {
-            return cat([.. _parameters.Select(p => p.detach().flatten())]);
-        }
-    }
-
-    private void SetParameters(Tensor point)
-    {
-        using var noGrad = no_grad();
-        long offset = 0;
+        int offset = 0;
         foreach (Tensor p in _parameters)
         {
-            long count = p.numel();
-            p.copy_(point.narrow(0, offset, count).view_as(p));
+            int count = checked((int)p.numel());
+            if (p.grad is null)
+            {
+                Array.Clear(gradient, offset, count);
+            }
+            else
+            {
+                using TorchSharp.Utils.TensorAccessor<float> values = p.grad.contiguous().data<float>();
+                values.CopyTo(gradient.AsSpan(offset, count));
+            }
+
+            offset += count;
+        }
+
+        return loss.item<double>();
+    }
+
+    private float[] Flatten()
+    {
+        var point = new float[_parameters.Sum(p => p.numel())];
+        int offset = 0;
+        foreach (Tensor p in _parameters)
+        {
+            int count = checked((int)p.numel());
+            using Tensor contiguous = p.detach().contiguous();
+            using TorchSharp.Utils.TensorAccessor<float> values = contiguous.data<float>();
+            values.CopyTo(point.AsSpan(offset, count));
+            offset += count;
+        }
+
+        return point;
+    }
+
+    private void SetParameters(float[] point)
+    {
+        using var noGrad = no_grad();
+        int offset = 0;
+        foreach (Tensor p in _parameters)
+        {
+            int count = checked((int)p.numel());
+            using TorchSharp.Utils.TensorAccessor<float> values = p.data<float>();
+            values.CopyFrom(point.AsSpan(offset, count));
             offset += count;
         }
     }

@@ -1,15 +1,15 @@
-using static TorchSharp.torch;
-
 namespace AutoRec.Training.Training;
 
 /// <summary>
-/// L-BFGS with a strong-Wolfe line search over a flat parameter vector: a port of PyTorch's
-/// <c>torch.optim.LBFGS</c> with <c>line_search_fn="strong_wolfe"</c> (its two-loop recursion, initial step,
-/// curvature test, <c>_strong_wolfe</c> and <c>_cubic_interpolate</c>), which TorchSharp's LBFGS lacks. One
-/// <see cref="Iterate"/> is one L-BFGS iteration; the loss and gradient at the accepted point are kept for the next,
-/// so an iteration costs its line search's evaluations only. kernelNet trains this way (SciPy's L-BFGS-B there).
+/// L-BFGS with a strong-Wolfe line search over a flat float vector: a port of PyTorch's <c>torch.optim.LBFGS</c>
+/// with <c>line_search_fn="strong_wolfe"</c> (its two-loop recursion, initial step, curvature test,
+/// <c>_strong_wolfe</c> and <c>_cubic_interpolate</c>), which TorchSharp's LBFGS lacks. One <see cref="Iterate"/> is
+/// one L-BFGS iteration; the loss and gradient at the accepted point are kept for the next, so an iteration costs
+/// its line search's evaluations only. kernelNet trains this way (SciPy's L-BFGS-B there). Vectors are plain arrays
+/// (see <see cref="FlatVector"/>: dot products summed in float64), recycled through a pool: a model of six million
+/// parameters keeps about two dozen of them.
 /// </summary>
-internal sealed class Lbfgs : IDisposable
+internal sealed class Lbfgs
 {
     private const double C1 = 1e-4;
     private const double C2 = 0.9;
@@ -17,27 +17,33 @@ internal sealed class Lbfgs : IDisposable
     private const int MaxLineSearch = 25;
     private const double ToleranceGradient = 1e-7;
 
-    private readonly Func<Tensor, (double Loss, Tensor Gradient)> _evaluate;
+    private readonly Func<float[], float[], double> _evaluate;
+    private readonly int _length;
     private readonly int _history;
     private readonly double _learningRate;
-    private readonly List<Tensor> _directions = [];
-    private readonly List<Tensor> _steps = [];
+    private readonly List<float[]> _directions = [];
+    private readonly List<float[]> _steps = [];
     private readonly List<double> _rho = [];
-    private Tensor? _gradient;
-    private Tensor? _previousGradient;
-    private Tensor? _direction;
+    private readonly Stack<float[]> _free = new();
+    private float[]? _gradient;
+    private float[]? _previousGradient;
+    private float[]? _direction;
     private double _loss;
     private double _step;
     private double _hessianDiagonal = 1;
     private int _iterations;
 
     /// <summary>
-    /// Minimises the function <paramref name="evaluate"/> gives (loss and flat gradient at a flat point; float32 or
-    /// float64 vectors), keeping <paramref name="history"/> correction pairs, with <paramref name="learningRate"/>
-    /// as the first trial step of every iteration after the first (PyTorch's <c>lr</c>, 1 by default).
+    /// Minimises the function <paramref name="evaluate"/> computes over points of <paramref name="length"/> floats
+    /// (it writes the gradient at its first argument into its second and returns the loss), keeping
+    /// <paramref name="history"/> correction pairs, with <paramref name="learningRate"/> as the first trial step of
+    /// every iteration after the first (PyTorch's <c>lr</c>, 1 by default).
     /// </summary>
-    public Lbfgs(Func<Tensor, (double Loss, Tensor Gradient)> evaluate, int history = 10, double learningRate = 1)
+    public Lbfgs(int length, Func<float[], float[], double> evaluate, int history = 10, double learningRate = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentNullException.ThrowIfNull(evaluate);
+        _length = length;
         _evaluate = evaluate;
         _history = history;
         _learningRate = learningRate;
@@ -50,41 +56,43 @@ internal sealed class Lbfgs : IDisposable
     /// One iteration from <paramref name="x"/> (updated in place to the accepted point); returns the loss there.
     /// Returns the current loss unchanged when the direction no longer descends (converged).
     /// </summary>
-    public double Iterate(Tensor x)
+    public double Iterate(float[] x)
     {
         ArgumentNullException.ThrowIfNull(x);
+        if (x.Length != _length)
+        {
+            throw new ArgumentException($"a point of {x.Length} floats for an optimizer of {_length}", nameof(x));
+        }
+
         if (_gradient is null)
         {
             (_loss, _gradient) = Evaluate(x);
         }
 
-        Tensor gradient = _gradient;
-        using (Tensor magnitude = gradient.abs())
+        float[] gradient = _gradient;
+        if (FlatVector.MaxMagnitude(gradient) <= ToleranceGradient)
         {
-            if (magnitude.max().Scalar() <= ToleranceGradient)
-            {
-                return _loss; // PyTorch's tolerance_grad: at a stationary point
-            }
+            return _loss; // PyTorch's tolerance_grad: at a stationary point
         }
 
         _iterations++;
         if (_iterations == 1)
         {
-            _direction = gradient.neg();
+            _direction = Rent();
+            FlatVector.Scale(_direction, -1, gradient);
             _hessianDiagonal = 1;
         }
         else
         {
-            Tensor y = gradient - _previousGradient!;
-            Tensor s = _direction! * _step;
-
-            double ys = y.dot(s).Scalar();
+            float[] y = Rent();
+            float[] s = Rent();
+            (double ys, double yy) = FlatVector.CurvaturePair(y, s, gradient, _previousGradient!, _step, _direction!);
             if (ys > 1e-10)
             {
                 if (_directions.Count == _history)
                 {
-                    _directions[0].Dispose();
-                    _steps[0].Dispose();
+                    Return(_directions[0]);
+                    Return(_steps[0]);
                     _directions.RemoveAt(0);
                     _steps.RemoveAt(0);
                     _rho.RemoveAt(0);
@@ -93,111 +101,132 @@ internal sealed class Lbfgs : IDisposable
                 _directions.Add(y);
                 _steps.Add(s);
                 _rho.Add(1 / ys);
-                _hessianDiagonal = ys / y.dot(y).Scalar();
+                _hessianDiagonal = ys / yy;
             }
             else
             {
-                y.Dispose();
-                s.Dispose();
+                Return(y);
+                Return(s);
             }
 
-            // The two-loop recursion: d = -H·g.
-            var alpha = new double[_directions.Count];
-            Tensor q = gradient.neg();
-            for (int i = _directions.Count - 1; i >= 0; i--)
+            // The two-loop recursion: d = -H·g, in place in the old direction's array; each update of q and the
+            // dot product the next step needs share one pass over memory (the vectors are far larger than the cache).
+            int n = _directions.Count;
+            var alpha = new double[n];
+            float[] q = _direction!;
+            if (n == 0)
             {
-                alpha[i] = _steps[i].dot(q).Scalar() * _rho[i];
-                q.add_(_directions[i], alpha: -alpha[i]);
+                FlatVector.Scale(q, -_hessianDiagonal, gradient);
             }
-
-            Tensor r = q.mul_(_hessianDiagonal);
-            for (int i = 0; i < _directions.Count; i++)
+            else
             {
-                double beta = _directions[i].dot(r).Scalar() * _rho[i];
-                r.add_(_steps[i], alpha: alpha[i] - beta);
-            }
+                double dot = FlatVector.ScaleThenDot(q, -1, gradient, _steps[n - 1]);
+                for (int i = n - 1; i >= 0; i--)
+                {
+                    alpha[i] = dot * _rho[i];
+                    dot = i > 0
+                        ? FlatVector.AddScaledThenDot(q, -alpha[i], _directions[i], _steps[i - 1])
+                        : AddScaledScaleThenDot(q, -alpha[i], _directions[i], _hessianDiagonal, _directions[0]);
+                }
 
-            _direction!.Dispose();
-            _direction = r;
+                for (int i = 0; i < n; i++)
+                {
+                    double beta = dot * _rho[i];
+                    if (i + 1 < n)
+                    {
+                        dot = FlatVector.AddScaledThenDot(q, alpha[i] - beta, _steps[i], _directions[i + 1]);
+                    }
+                    else
+                    {
+                        FlatVector.AddScaled(q, alpha[i] - beta, _steps[i]);
+                    }
+                }
+            }
         }
 
-        _previousGradient?.Dispose();
-        _previousGradient = gradient.clone();
-        using (Tensor magnitude = gradient.abs())
+        // The gradient at the current point is the next iteration's previous one: kept, not copied.
+        if (_previousGradient is not null && !ReferenceEquals(_previousGradient, gradient))
         {
-            _step = _iterations == 1 ? Math.Min(1, 1 / magnitude.sum().Scalar()) * _learningRate : _learningRate;
+            Return(_previousGradient); // (the same array after an iteration that found no descent direction)
         }
 
-        double directional = gradient.dot(_direction).Scalar();
+        _previousGradient = gradient;
+        _step = _iterations == 1 ? Math.Min(1, 1 / FlatVector.SumOfMagnitudes(gradient)) * _learningRate : _learningRate;
+
+        float[] direction = _direction!;
+        double directional = FlatVector.Dot(gradient, direction);
         if (directional > -ToleranceChange)
         {
             return _loss; // not a descent direction any more: converged
         }
 
-        using Tensor start = x.clone();
-        (double loss, Tensor newGradient, double step) = StrongWolfe(x, start, _step, _direction, _loss, gradient, directional);
+        // Trial points go to a scratch array: x stays the start point, and moves once, to the accepted step.
+        float[] trial = Rent();
+        (double loss, float[] newGradient, double step) = StrongWolfe(trial, x, _step, direction, _loss, gradient, directional);
+        Return(trial);
         _step = step;
-        x.copy_(start).add_(_direction, alpha: step);
+        FlatVector.Along(x, x, step, direction);
         _loss = loss;
-        _gradient.Dispose();
         _gradient = newGradient;
         return _loss;
     }
 
-    /// <inheritdoc />
-    public void Dispose()
+    /// <summary>q += alpha · y, then q *= h, returning q · z: the end of the first loop and the start of the second.</summary>
+    private static double AddScaledScaleThenDot(float[] q, double alpha, float[] y, double h, float[] z)
     {
-        foreach (Tensor t in _directions.Concat(_steps))
-        {
-            t.Dispose();
-        }
-
-        _gradient?.Dispose();
-        _previousGradient?.Dispose();
-        _direction?.Dispose();
+        FlatVector.AddScaled(q, alpha, y);
+        return FlatVector.ScaleThenDot(q, h, q, z);
     }
 
-    private (double Loss, Tensor Gradient) Evaluate(Tensor x)
+    private float[] Rent() => _free.Count > 0 ? _free.Pop() : new float[_length];
+
+    private void Return(float[] vector) => _free.Push(vector);
+
+    private float[] CloneOf(float[] vector)
+    {
+        float[] copy = Rent();
+        Array.Copy(vector, copy, _length);
+        return copy;
+    }
+
+    private (double Loss, float[] Gradient) Evaluate(float[] x)
     {
         Evaluations++;
-        return _evaluate(x);
+        float[] gradient = Rent();
+        double loss = _evaluate(x, gradient);
+        return (loss, gradient);
     }
 
     /// <summary>The loss and gradient at start + t·d (x is used as the scratch point).</summary>
-    private (double Loss, Tensor Gradient) At(Tensor x, Tensor start, double t, Tensor d)
+    private (double Loss, float[] Gradient) At(float[] x, float[] start, double t, float[] d)
     {
-        x.copy_(start).add_(d, alpha: t);
+        FlatVector.Along(x, start, t, d);
         return Evaluate(x);
     }
 
     /// <summary>PyTorch's <c>_strong_wolfe</c>: bracketing, then zoom by cubic interpolation.</summary>
-    private (double Loss, Tensor Gradient, double Step) StrongWolfe(Tensor x, Tensor start, double t, Tensor d, double f, Tensor g, double gtd)
+    private (double Loss, float[] Gradient, double Step) StrongWolfe(float[] x, float[] start, double t, float[] d, double f, float[] g, double gtd)
     {
-        double dNorm;
-        using (Tensor magnitude = d.abs())
-        {
-            dNorm = magnitude.max().Scalar();
-        }
-
-        (double fNew, Tensor gNew) = At(x, start, t, d);
-        double gtdNew = gNew.dot(d).Scalar();
+        double dNorm = FlatVector.MaxMagnitude(d);
+        (double fNew, float[] gNew) = At(x, start, t, d);
+        double gtdNew = FlatVector.Dot(gNew, d);
         double tPrev = 0;
         double fPrev = f;
-        Tensor gPrev = g.clone();
+        float[] gPrev = CloneOf(g);
         double gtdPrev = gtd;
         bool done = false;
         int iteration = 0;
         double[] bracket;
         double[] bracketF;
-        Tensor[] bracketG;
+        float[][] bracketG;
         double[] bracketGtd;
         while (true)
         {
             // As PyTorch: after max_ls extrapolations the last point is not tested; the bracket is [0, t].
             if (iteration == MaxLineSearch)
             {
-                gPrev.Dispose();
-                (bracket, bracketF, bracketG, bracketGtd) = ([0, t], [f, fNew], [g.clone(), gNew], [gtd, gtdNew]);
+                Return(gPrev);
+                (bracket, bracketF, bracketG, bracketGtd) = ([0, t], [f, fNew], [CloneOf(g), gNew], [gtd, gtdNew]);
                 break;
             }
 
@@ -209,7 +238,7 @@ internal sealed class Lbfgs : IDisposable
 
             if (Math.Abs(gtdNew) <= -C2 * gtd)
             {
-                gPrev.Dispose();
+                Return(gPrev);
                 (bracket, bracketF, bracketG, bracketGtd) = ([t], [fNew], [gNew], [gtdNew]);
                 done = true;
                 break;
@@ -224,11 +253,11 @@ internal sealed class Lbfgs : IDisposable
             // Extrapolate: the cubic's minimum within [t + 0.01 (t - tPrev), 10 t].
             double next = CubicInterpolate(tPrev, fPrev, gtdPrev, t, fNew, gtdNew, t + (0.01 * (t - tPrev)), t * 10);
             (tPrev, fPrev, gtdPrev) = (t, fNew, gtdNew);
-            gPrev.Dispose();
+            Return(gPrev);
             gPrev = gNew;
             t = next;
             (fNew, gNew) = At(x, start, t, d);
-            gtdNew = gNew.dot(d).Scalar();
+            gtdNew = FlatVector.Dot(gNew, d);
             iteration++;
         }
 
@@ -264,11 +293,11 @@ internal sealed class Lbfgs : IDisposable
             }
 
             (fNew, gNew) = At(x, start, t, d);
-            gtdNew = gNew.dot(d).Scalar();
+            gtdNew = FlatVector.Dot(gNew, d);
             iteration++;
             if (fNew > f + (C1 * t * gtd) || fNew >= bracketF[low])
             {
-                bracketG[high].Dispose();
+                Return(bracketG[high]);
                 (bracket[high], bracketF[high], bracketG[high], bracketGtd[high]) = (t, fNew, gNew, gtdNew);
                 (low, high) = bracketF[0] <= bracketF[1] ? (0, 1) : (1, 0);
             }
@@ -280,11 +309,11 @@ internal sealed class Lbfgs : IDisposable
                 }
                 else if (gtdNew * (bracket[high] - bracket[low]) >= 0)
                 {
-                    bracketG[high].Dispose();
-                    (bracket[high], bracketF[high], bracketG[high], bracketGtd[high]) = (bracket[low], bracketF[low], bracketG[low].clone(), bracketGtd[low]);
+                    Return(bracketG[high]);
+                    (bracket[high], bracketF[high], bracketG[high], bracketGtd[high]) = (bracket[low], bracketF[low], CloneOf(bracketG[low]), bracketGtd[low]);
                 }
 
-                bracketG[low].Dispose();
+                Return(bracketG[low]);
                 (bracket[low], bracketF[low], bracketG[low], bracketGtd[low]) = (t, fNew, gNew, gtdNew);
             }
         }
@@ -293,7 +322,7 @@ internal sealed class Lbfgs : IDisposable
         {
             if (i != low)
             {
-                bracketG[i].Dispose();
+                Return(bracketG[i]);
             }
         }
 
@@ -317,18 +346,5 @@ internal sealed class Lbfgs : IDisposable
             ? x2 - ((x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + (2 * d2))))
             : x1 - ((x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + (2 * d2))));
         return Math.Min(Math.Max(position, lower), upper);
-    }
-}
-
-/// <summary>Reads a one-element tensor of any floating type as a double.</summary>
-internal static class TensorScalars
-{
-    /// <summary>The tensor's single value, as a double (disposing the temporary).</summary>
-    public static double Scalar(this Tensor value)
-    {
-        using Tensor wide = value.to_type(TorchSharp.torch.ScalarType.Float64);
-        double result = wide.item<double>();
-        value.Dispose();
-        return result;
     }
 }

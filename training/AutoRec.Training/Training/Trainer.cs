@@ -89,6 +89,7 @@ public sealed class Trainer
         {
             TrainingPathKind.Sparse => new SparseTrainingPath(_config, _data, network),
             TrainingPathKind.FullBatch => new FullBatchTrainingPath(_config, _data, network),
+            TrainingPathKind.SparseFullBatch => new SparseFullBatchPath(_config, _data, network),
             _ => new DenseTrainingPath(_config, _data, network),
         };
 

@@ -12,8 +12,11 @@ public enum TrainingPathKind
     /// <summary>Hand-written kernels on the observed ratings only (see <c>Sparse/</c>): same loss and gradients, far less work.</summary>
     Sparse,
 
-    /// <summary>TorchSharp on the whole training matrix at once, one L-BFGS iteration per epoch (<see cref="Configuration.OptimizerKind.Lbfgs"/>).</summary>
+    /// <summary>TorchSharp on the whole dense training matrix at once, one L-BFGS iteration per epoch (<see cref="Configuration.OptimizerKind.Lbfgs"/>).</summary>
     FullBatch,
+
+    /// <summary>The hand-written kernels over every observed rating at once, one L-BFGS iteration per epoch: what <see cref="FullBatch"/> computes, far faster.</summary>
+    SparseFullBatch,
 }
 
 /// <summary>The path a run takes and why.</summary>
@@ -24,11 +27,12 @@ public sealed record TrainingPathChoice(TrainingPathKind Kind, string Reason)
     /// <summary>The log line that names the path and the reason.</summary>
     public string LogLine => $"training path: {Name} ({Reason})";
 
-    /// <summary>"sparse", "dense" or "full-batch".</summary>
+    /// <summary>"sparse", "dense", "full-batch" (dense) or "sparse full-batch".</summary>
     public string Name => Kind switch
     {
         TrainingPathKind.Sparse => "sparse",
         TrainingPathKind.FullBatch => "full-batch",
+        TrainingPathKind.SparseFullBatch => "sparse full-batch",
         _ => "dense",
     };
 }
@@ -37,8 +41,8 @@ public sealed record TrainingPathChoice(TrainingPathKind Kind, string Reason)
 /// Chooses the training path of a config: the sparse path serves every config whose input is its observed ratings
 /// plus a fill that is a fixed vector per row (zero, a constant, the row's or each column's mean), with masking noise,
 /// dropout, input dropout on a zero fill (where it only drops observed ratings), Gaussian noise on every input (a
-/// dense product per batch on the first layer only), side features, any depth and activation, both losses and L2. What changes unknown entries one by one, or
-/// ties weights, goes dense.
+/// dense product per batch on the first layer only), side features, any depth and activation, both losses and L2;
+/// with optimizer lbfgs, kernel layers too, full-batch. What changes unknown entries one by one, or ties weights, goes dense.
 /// </summary>
 public static class TrainingPath
 {
@@ -46,12 +50,14 @@ public static class TrainingPath
     public static TrainingPathChoice Choose(ModelConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
+        string? dense = DenseReason(config);
         if (config.Optimizer == OptimizerKind.Lbfgs)
         {
-            return new TrainingPathChoice(TrainingPathKind.FullBatch, "optimizer lbfgs: one L-BFGS iteration over the whole matrix per epoch");
+            return dense is null
+                ? new TrainingPathChoice(TrainingPathKind.SparseFullBatch, "optimizer lbfgs: one L-BFGS iteration over every observed rating per epoch")
+                : new TrainingPathChoice(TrainingPathKind.FullBatch, $"optimizer lbfgs: one L-BFGS iteration over the whole matrix per epoch; the sparse path cannot serve {dense}");
         }
 
-        string? dense = DenseReason(config);
         return dense is null
             ? new TrainingPathChoice(TrainingPathKind.Sparse, "only the observed ratings are computed on")
             : new TrainingPathChoice(TrainingPathKind.Dense, $"the sparse path cannot serve {dense}");
@@ -64,9 +70,16 @@ public static class TrainingPath
     public static TrainingPathChoice Resolve(ModelConfig config, string requested)
     {
         TrainingPathChoice automatic = Choose(config);
-        if (automatic.Kind == TrainingPathKind.FullBatch && requested != "auto")
+        if (config.Optimizer == OptimizerKind.Lbfgs)
         {
-            throw new UsageException($"--path {requested}: a config with optimizer lbfgs trains full-batch only");
+            return requested switch
+            {
+                "auto" => automatic,
+                "dense" => new TrainingPathChoice(TrainingPathKind.FullBatch, "--path dense, optimizer lbfgs"),
+                "sparse" when automatic.Kind == TrainingPathKind.SparseFullBatch => new TrainingPathChoice(TrainingPathKind.SparseFullBatch, "--path sparse, optimizer lbfgs"),
+                "sparse" => throw new UsageException($"--path sparse: {automatic.Reason}"),
+                _ => throw new UsageException($"--path '{requested}' must be dense, sparse or auto"),
+            };
         }
 
         return requested switch
@@ -101,9 +114,9 @@ public static class TrainingPath
             return "dense_refeeding (it trains on the model's dense output)";
         }
 
-        if (config.KernelDimensions > 0)
+        if (config.KernelDimensions > 0 && config.Optimizer != OptimizerKind.Lbfgs)
         {
-            return "kernel_dimensions > 0 (kernel layers)";
+            return "kernel_dimensions > 0 with a minibatch optimizer (kernel layers are served full-batch, with lbfgs)";
         }
 
         return null;
