@@ -95,6 +95,7 @@ public sealed class Trainer
 
         TrainerState state = ResumeOrStart(path);
         _progress.Start(_lastEpoch, state.Epoch);
+        var saves = new CheckpointPace();
         for (int epoch = state.Epoch + 1; epoch <= _lastEpoch && !state.Plateau.Finished; epoch++)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -121,10 +122,14 @@ public sealed class Trainer
             state.Record(result);
             EpochVerdict verdict = _policy.Observe(state.Plateau, epoch, validation);
             Apply(verdict, state, path);
-            if (epoch % _checkpointEvery == 0 || epoch == _lastEpoch || state.Plateau.Finished)
+            bool last = epoch == _lastEpoch || state.Plateau.Finished;
+            if (_checkpoint is not null && (last || (epoch % _checkpointEvery == 0 && saves.Due)))
             {
-                _checkpoint?.Save(path, state);
+                saves.Start();
+                _checkpoint.Save(path, state);
+                saves.Stop();
             }
+
             _progress.Epoch(result, state.Plateau.BestEpoch);
             if (verdict.StoppedEarly)
             {
@@ -188,5 +193,37 @@ public sealed class Trainer
             path.SetLearningRate(state.Plateau.LearningRate);
             _progress.Message($"no better validation RMSE in {_config.LrDecayPatience} epochs: learning rate now {state.Plateau.LearningRate:G3}");
         }
+    }
+}
+
+/// <summary>
+/// Keeps checkpoints to a small share of the training time: a save that took longer than
+/// <see cref="NegligibleSave"/> is not repeated until <see cref="CostShare"/> times as long has passed since it ended.
+/// Fast epochs of a large model (kernelNet: 0.3 s epochs, 50 MB saves) would otherwise spend most of their time
+/// writing; a resumed run still starts from the last save, exactly.
+/// </summary>
+internal sealed class CheckpointPace
+{
+    /// <summary>Saves faster than this are made every time they are asked for (small models, tests).</summary>
+    public static readonly TimeSpan NegligibleSave = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>At most one part in this of the time goes to saves that are not negligible.</summary>
+    public const int CostShare = 20;
+
+    private readonly Stopwatch _save = new();
+    private readonly Stopwatch _sinceSave = new();
+
+    /// <summary>Whether a save may be made now.</summary>
+    public bool Due =>
+        !_sinceSave.IsRunning || _save.Elapsed < NegligibleSave || _sinceSave.Elapsed >= _save.Elapsed * CostShare;
+
+    /// <summary>A save begins.</summary>
+    public void Start() => _save.Restart();
+
+    /// <summary>The save ended.</summary>
+    public void Stop()
+    {
+        _save.Stop();
+        _sinceSave.Restart();
     }
 }
