@@ -61,17 +61,31 @@ public static class EnsembleTrainer
             members.Add(new Trainer(member, data, progress, checkpoint, checkpointEvery: checkpointEvery, lastEpoch: lastEpoch).Run(cancellation));
         }
 
+        return Combine(config, data, members, progress);
+    }
+
+    /// <summary>The ensemble of <paramref name="members"/>' networks: merged, with the mean of their predictions and the scores of that mean.</summary>
+    internal static TrainingOutcome Combine(ModelConfig config, TrainingData data, IReadOnlyList<TrainingOutcome> members, IProgressSink progress)
+    {
         float[] validation = Mean(members.Select(o => o.ValidationPredictions));
         float[] test = Mean(members.Select(o => o.TestPredictions));
         AutoencoderNetwork merged = Merge(config, [.. members.Select(o => (AutoencoderNetwork)o.Network)], data.ColumnCount + (data.Side?.Width ?? 0), data.ColumnCount);
         RmseResult validationRmse = HeldOutRmse.ScoreEach(validation, data.Validation, data.Scale);
         RmseResult testRmse = HeldOutRmse.ScoreEach(test, data.Test, data.Scale);
-        progress.Message(
-            $"ensemble of {members.Count}: validation RMSE {validationRmse.Global:F4} (members {string.Join(", ", members.Select(o => o.Validation.Global.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))})");
+        if (data.Validation.Length > 0)
+        {
+            progress.Message(
+                $"ensemble of {members.Count}: validation RMSE {validationRmse.Global:F4} (members {string.Join(", ", members.Select(o => o.Validation.Global.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))})");
+        }
+
         TrainingOutcome first = members[0];
+        int bestEpoch = (int)Math.Round(members.Average(o => o.BestEpoch));
         return new TrainingOutcome(
-            merged, first.History, (int)Math.Round(members.Average(o => o.BestEpoch)), validationRmse, testRmse, members.Sum(o => o.TrainSeconds),
-            members.All(o => o.StoppedEarly), new RmseResult(double.NaN, double.NaN, 0), validation, test);
+            merged, first.History, bestEpoch, validationRmse, testRmse, members.Sum(o => o.TrainSeconds),
+            members.All(o => o.StoppedEarly), new RmseResult(double.NaN, double.NaN, 0), validation, test)
+        {
+            Selected = new Selection(bestEpoch, [.. members.Select(o => o.Selected)]),
+        };
     }
 
     /// <summary>

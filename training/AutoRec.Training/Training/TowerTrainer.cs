@@ -37,7 +37,17 @@ public static class TowerTrainer
 
         float[][] validationByTower = [.. outcomes.Select(o => o.ValidationPredictions)];
         double[] weights = Blending.FitLeastSquares(validationByTower, [.. data.Validation.Select(r => r.Value)]);
-        float[] validation = Blending.Apply(validationByTower, weights);
+        return Blend(config, data, outcomes, weights, progress);
+    }
+
+    /// <summary>
+    /// The towers of <paramref name="outcomes"/> blended with <paramref name="weights"/> (intercept first) into one
+    /// <see cref="TowerNetwork"/>, with the blend's predictions and scores.
+    /// </summary>
+    internal static TrainingOutcome Blend(
+        ModelConfig config, TrainingData data, IReadOnlyList<TrainingOutcome> outcomes, double[] weights, IProgressSink progress)
+    {
+        float[] validation = Blending.Apply([.. outcomes.Select(o => o.ValidationPredictions)], weights);
         float[] test = Blending.Apply([.. outcomes.Select(o => o.TestPredictions)], weights);
 
         int inputs = data.ColumnCount;
@@ -47,11 +57,14 @@ public static class TowerTrainer
         RmseResult testRmse = HeldOutRmse.ScoreEach(test, data.Test, data.Scale);
         var culture = System.Globalization.CultureInfo.InvariantCulture;
         progress.Message(
-            $"blend of {towers.Count} towers (intercept {weights[0].ToString("F4", culture)}, weights {string.Join(", ", weights.Skip(1).Select(w => w.ToString("F4", culture)))}): " +
+            $"blend of {outcomes.Count} towers (intercept {weights[0].ToString("F4", culture)}, weights {string.Join(", ", weights.Skip(1).Select(w => w.ToString("F4", culture)))}): " +
             $"validation RMSE {validationRmse.Global.ToString("F4", culture)} (towers {string.Join(", ", outcomes.Select(o => o.Validation.Global.ToString("F4", culture)))})");
         TrainingOutcome first = outcomes[0];
         return new TrainingOutcome(
             network, first.History, first.BestEpoch, validationRmse, testRmse, outcomes.Sum(o => o.TrainSeconds),
-            outcomes.All(o => o.StoppedEarly), new RmseResult(double.NaN, double.NaN, 0), validation, test);
+            outcomes.All(o => o.StoppedEarly), new RmseResult(double.NaN, double.NaN, 0), validation, test)
+        {
+            Selected = new Selection(first.BestEpoch, [.. outcomes.Select(o => o.Selected)], weights),
+        };
     }
 }

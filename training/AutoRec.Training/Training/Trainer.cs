@@ -16,7 +16,11 @@ namespace AutoRec.Training.Training;
 /// </summary>
 public sealed record TrainingOutcome(
     nn.Module<Tensor, Tensor> Network, IReadOnlyList<EpochResult> History, int BestEpoch, RmseResult Validation,
-    RmseResult Test, double TrainSeconds, bool StoppedEarly, RmseResult LastEpochTest, float[] ValidationPredictions, float[] TestPredictions);
+    RmseResult Test, double TrainSeconds, bool StoppedEarly, RmseResult LastEpochTest, float[] ValidationPredictions, float[] TestPredictions)
+{
+    /// <summary>What the run chose on validation, for a refit (<see cref="RefitTrainer"/>).</summary>
+    public Selection Selected { get; init; } = Selection.Of(BestEpoch);
+}
 
 /// <summary>A run that diverged (NaN or infinite loss).</summary>
 public sealed class TrainingDivergedException(int epoch, string detail)
