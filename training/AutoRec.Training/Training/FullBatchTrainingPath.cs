@@ -91,13 +91,12 @@ internal sealed class FullBatchTrainingPath : ITrainingPath
     }
 
     /// <inheritdoc />
-    public void SaveOptimizer(string path) =>
-        File.WriteAllText(path, "lbfgs: the curvature history is not kept; a resumed run restarts it from the weights\n");
+    public void SaveOptimizer(string path) => Lbfgs.WriteCheckpointNote(path);
 
     /// <inheritdoc />
     public void LoadOptimizer(string path, bool apply)
     {
-        _ = File.ReadAllText(path); // readable is all a checkpoint needs of it
+        Lbfgs.ReadCheckpointNote(path);
         if (apply)
         {
             NetworkLoaded();

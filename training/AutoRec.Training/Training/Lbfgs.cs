@@ -49,6 +49,16 @@ internal sealed class Lbfgs
         _learningRate = learningRate;
     }
 
+    /// <summary>
+    /// Writes the checkpoint's optimizer file of a full-batch path: only a note, since the curvature history (hundreds
+    /// of megabytes for a large model) is not kept and a resumed run restarts it from the checkpoint's weights.
+    /// </summary>
+    public static void WriteCheckpointNote(string path) =>
+        File.WriteAllText(path, "lbfgs: the curvature history is not kept; a resumed run restarts it from the weights\n");
+
+    /// <summary>Reads what <see cref="WriteCheckpointNote"/> wrote: readable is all a checkpoint needs of it.</summary>
+    public static void ReadCheckpointNote(string path) => _ = File.ReadAllText(path);
+
     /// <summary>Function evaluations so far.</summary>
     public int Evaluations { get; private set; }
 
