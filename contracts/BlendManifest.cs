@@ -37,6 +37,14 @@ public sealed record BlendManifest(
     [JsonPropertyName("validation_rmse")]
     public double ValidationRmse { get; init; } = double.NaN;
 
+    /// <summary>
+    /// How the members were trained (<see cref="RunMetrics.ProtocolA"/> when absent). Under
+    /// <see cref="RunMetrics.ProtocolRefit"/> the members are refits on train + validation and the weights, with
+    /// <see cref="ValidationRatings"/> and <see cref="ValidationRmse"/>, are protocol A's fit, taken as they were.
+    /// </summary>
+    [JsonPropertyName("protocol")]
+    public string? Protocol { get; init; }
+
     /// <summary>[intercept, w_1, ..., w_k]: the layout of <see cref="Blending"/>.</summary>
     [JsonIgnore]
     public double[] Weights => [Intercept, .. Members.Select(m => m.Weight)];

@@ -17,6 +17,8 @@ namespace AutoRec.Contracts;
 /// <param name="PeakRssMb">The trainer's peak resident memory.</param>
 /// <param name="TestRatings">Test ratings scored.</param>
 /// <param name="Parameters">Trainable parameters.</param>
+/// <param name="Protocol">How the model was trained: <see cref="ProtocolA"/> (on train, every choice made on validation) or <see cref="ProtocolRefit"/> (on train + validation, with protocol A's choices).</param>
+/// <param name="Selection">What was chosen on validation: the refit of this model (or this refit) follows it.</param>
 public sealed record RunMetrics(
     [property: JsonPropertyName("test_rmse")] double TestRmse,
     [property: JsonPropertyName("test_rmse_user_mean")] double TestRmseUserMean,
@@ -30,8 +32,16 @@ public sealed record RunMetrics(
     [property: JsonPropertyName("seconds_per_epoch")] double SecondsPerEpoch,
     [property: JsonPropertyName("peak_rss_mb")] double PeakRssMb,
     [property: JsonPropertyName("test_ratings")] int TestRatings,
-    [property: JsonPropertyName("parameters")] long Parameters)
+    [property: JsonPropertyName("parameters")] long Parameters,
+    [property: JsonPropertyName("protocol")] string Protocol = RunMetrics.ProtocolA,
+    [property: JsonPropertyName("selection")] ModelSelection? Selection = null)
 {
+    /// <summary>Protocol A: trained on the training split, epochs and weights chosen on the validation split.</summary>
+    public const string ProtocolA = "A";
+
+    /// <summary>Protocol B: protocol A's choices, trained again on train + validation (nothing held out to choose on).</summary>
+    public const string ProtocolRefit = "refit";
+
     /// <summary>As indented JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, ReportJson.Options) + "\n";
 

@@ -26,6 +26,10 @@ public sealed record ValidationReport(
     [JsonPropertyName("max_test_rmse")]
     public double? MaxTestRmse { get; init; }
 
+    /// <summary>How the model was trained (<see cref="RunMetrics.ProtocolA"/> or <see cref="RunMetrics.ProtocolRefit"/>), when the pipeline said.</summary>
+    [JsonPropertyName("protocol")]
+    public string? Protocol { get; init; }
+
     /// <summary>The verdict: whether the model passed every check of the validate stage; null when no gate was applied.</summary>
     [JsonPropertyName("passed")]
     public bool? Passed { get; init; }

@@ -32,8 +32,21 @@ public sealed record SplitSummary(
             new SplitCounts(
                 split.Train.Count, split.Validation.Count, split.Test.Count,
                 DistinctIds.Count(parts.Select(p => p.UserIds)), DistinctIds.Count(parts.Select(p => p.MovieIds))));
-        return JsonSerializer.Serialize(summary, Options) + "\n";
+        return summary.ToJson();
     }
+
+    /// <summary>
+    /// The split a refit (protocol B) trains on: this split's validation ratings moved into train, none held out for
+    /// validation, the same test ratings.
+    /// </summary>
+    public SplitSummary ForRefit() => this with
+    {
+        Method = $"protocol B (refit): the training ratings are this split's train + validation; {Method}",
+        Counts = Counts with { Train = Counts.Train + Counts.Validation, Validation = 0 },
+    };
+
+    /// <summary>As indented JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Options) + "\n";
 
     /// <summary>Reads a <c>split.json</c> file.</summary>
     public static SplitSummary Read(string path) =>

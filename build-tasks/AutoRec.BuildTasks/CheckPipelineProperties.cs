@@ -1,4 +1,5 @@
 using System.Globalization;
+using AutoRec.Contracts;
 using Task = Microsoft.Build.Utilities.Task;
 
 namespace AutoRec.BuildTasks;
@@ -25,6 +26,9 @@ public sealed class CheckPipelineProperties : Task
 
     /// <summary><c>MaxTestRmse</c>: a non-negative number.</summary>
     public string MaxTestRmse { get; set; } = "";
+
+    /// <summary><c>Protocol</c>: <c>A</c> (or empty) or <c>refit</c>; a refit needs a validation split to have chosen on.</summary>
+    public string Protocol { get; set; } = "";
 
     /// <summary>The resolved model config; must exist when training runs.</summary>
     public string ModelConfig { get; set; } = "";
@@ -55,6 +59,15 @@ public sealed class CheckPipelineProperties : Task
         if (!double.TryParse(MaxTestRmse, NumberStyles.Float, CultureInfo.InvariantCulture, out double max) || !(max >= 0) || double.IsInfinity(max))
         {
             Log.LogCodedError("AR1103", null, $"MaxTestRmse '{MaxTestRmse}' is not a non-negative number");
+        }
+
+        if (Protocol is not ("" or RunMetrics.ProtocolA or RunMetrics.ProtocolRefit))
+        {
+            Log.LogCodedError("AR1104", null, $"Protocol '{Protocol}' is not a protocol: use A (train on train, choose on validation; the default) or refit (A's choices, trained again on train + validation).");
+        }
+        else if (Protocol == RunMetrics.ProtocolRefit && double.TryParse(SplitValidationFraction, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v == 0)
+        {
+            Log.LogCodedError("AR1104", null, "Protocol=refit needs a validation split to take protocol A's choices from: SplitValidationFraction is 0.");
         }
 
         if (Trains && !File.Exists(ModelConfig))

@@ -20,7 +20,7 @@ public sealed class ValidateModel : Task
     [Required]
     public string ModelFile { get; set; } = "";
 
-    /// <summary>The training split: the model's input.</summary>
+    /// <summary>The training split: the model's input (under protocol B, the refit's: train + validation).</summary>
     [Required]
     public string TrainFile { get; set; } = "";
 
@@ -37,6 +37,9 @@ public sealed class ValidateModel : Task
     /// <summary>Where validation.json goes.</summary>
     [Required]
     public string OutputFile { get; set; } = "";
+
+    /// <summary>How the model was trained (<c>A</c> or <c>refit</c>), recorded in validation.json.</summary>
+    public string Protocol { get; set; } = RunMetrics.ProtocolA;
 
     /// <summary>The largest acceptable global test RMSE.</summary>
     public string MaxTestRmse { get; set; } = "0.83";
@@ -87,7 +90,7 @@ public sealed class ValidateModel : Task
             List<string> failures = Check(report, maxRmse, trained, tolerance);
 
             // The verdict travels with the numbers: a failing report says so, rather than looking like a passing one.
-            report = report with { MaxTestRmse = maxRmse, Passed = failures.Count == 0, Failures = failures };
+            report = report with { Protocol = Protocol, MaxTestRmse = maxRmse, Passed = failures.Count == 0, Failures = failures };
             current = OutputFile;
             AtomicFiles.Write(OutputFile, staged => File.WriteAllText(staged, report.ToJson()));
             TestRmse = report.TestRmse.ToString("R", CultureInfo.InvariantCulture);
@@ -120,7 +123,7 @@ public sealed class ValidateModel : Task
     {
         Log.LogMessage(
             MessageImportance.High,
-            $"AutoRec: validated {ModelFile} with ONNX Runtime: test RMSE {report.TestRmse:F4} (per-user mean {report.TestRmseUserMean:F4}) " +
+            $"AutoRec: validated {ModelFile} (protocol {Protocol}) with ONNX Runtime: test RMSE {report.TestRmse:F4} (per-user mean {report.TestRmseUserMean:F4}) " +
             $"on {report.TestRatings:N0} ratings in {report.Seconds:F1} s; gate MaxTestRmse={maxRmse.ToString(CultureInfo.InvariantCulture)}");
 
         var failures = new List<string>();

@@ -102,6 +102,44 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public void A_refit_trains_again_for_the_epochs_protocol_a_chose_and_says_so()
+    {
+        using var temp = new TempDir();
+        string data = SyntheticRatings.WriteSplit(temp);
+        string config = temp.PathOf("config.json");
+        File.WriteAllText(config, (SyntheticRatings.Config() with { Epochs = 8, Patience = 2 }).ToJson());
+        RunMetrics chosen = Commands.Train(data, config, temp.PathOf("a"), "tiny", new RecordingProgress());
+        Assert.Equal(RunMetrics.ProtocolA, chosen.Protocol);
+        Assert.Equal(ModelSelection.Of(chosen.BestEpoch), chosen.Selection);
+
+        // The refit's data as the pipeline writes it: A's train + validation to train on, nothing held out.
+        string refitData = Directory.CreateDirectory(temp.PathOf("refit-data")).FullName;
+        Rating[] merged = [.. ParquetTables.ReadRatings(Path.Combine(data, "train.parquet")), .. ParquetTables.ReadRatings(Path.Combine(data, "validation.parquet"))];
+        ParquetTables.WriteRatings(Path.Combine(refitData, "train.parquet"), merged);
+        ParquetTables.WriteRatings(Path.Combine(refitData, "validation.parquet"), ReadOnlySpan<Rating>.Empty);
+        File.Copy(Path.Combine(data, "test.parquet"), Path.Combine(refitData, "test.parquet"));
+
+        var progress = new RecordingProgress();
+        RunMetrics refit = Commands.Train(refitData, config, temp.PathOf("b"), "tiny", progress, refitOf: Path.Combine(temp.PathOf("a"), "metrics.json"));
+        Assert.Equal(RunMetrics.ProtocolRefit, refit.Protocol);
+        Assert.Equal(chosen.Selection, refit.Selection);
+        Assert.Equal(chosen.BestEpoch, progress.Epochs.Count); // no early stop, no more
+        Assert.True(double.IsNaN(refit.ValidationRmse));
+        Assert.True(double.IsFinite(refit.TestRmse));
+        RunMetrics written = RunMetrics.Read(Path.Combine(temp.PathOf("b"), "metrics.json"));
+        Assert.Equal((RunMetrics.ProtocolRefit, chosen.Selection), (written.Protocol, written.Selection));
+
+        // A refit's metrics (or a file without a selection) is no protocol A to follow.
+        var error = Assert.Throws<CodedException>(() => Commands.Train(refitData, config, temp.PathOf("c"), "tiny", new RecordingProgress(), refitOf: Path.Combine(temp.PathOf("b"), "metrics.json")));
+        Assert.Equal(("AR2009", Path.Combine(temp.PathOf("b"), "metrics.json")), (error.Code, error.FilePath));
+        Assert.Contains("must come from a protocol A model", error.Message, StringComparison.Ordinal);
+        string old = temp.PathOf("old-metrics.json");
+        File.WriteAllText(old, (chosen with { Selection = null }).ToJson());
+        error = Assert.Throws<CodedException>(() => Commands.Train(refitData, config, temp.PathOf("c"), "tiny", new RecordingProgress(), refitOf: old));
+        Assert.Contains("records no selection", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Export_refuses_a_split_that_does_not_match_the_trained_model()
     {
         using var temp = new TempDir();

@@ -6,7 +6,7 @@ using AutoRec.Training.Training;
 namespace AutoRec.Training.Tests;
 
 /// <summary>
-/// Protocol B (<see cref="RefitTrainer"/>): what A chose (<see cref="Selection"/>) is recorded per network, and a refit
+/// Protocol B (<see cref="RefitTrainer"/>): what A chose (<see cref="ModelSelection"/>) is recorded per network, and a refit
 /// trains each network for its own chosen epochs on train + validation and blends towers with A's weights.
 /// </summary>
 public sealed class RefitTests
@@ -26,7 +26,7 @@ public sealed class RefitTests
 
         TrainingOutcome outcome = EnsembleTrainer.Run(config, data, new RecordingProgress(), null);
 
-        Selection selected = outcome.Selected;
+        ModelSelection selected = outcome.Selected;
         Assert.Equal(3, selected.Weights!.Count); // intercept and one weight per tower
         Assert.Equal(2, selected.Parts.Count);
         Assert.Empty(selected.Parts[0].Parts);
@@ -42,7 +42,7 @@ public sealed class RefitTests
         ModelConfig config = SyntheticRatings.Config(ModelKind.ItemBased) with { Ensemble = 2, Epochs = 6, LrSchedule = LearningRateSchedule.Cosine };
         var progress = new RecordingProgress();
 
-        TrainingOutcome outcome = RefitTrainer.Run(config, data, new Selection(3, [Selection.Of(2), Selection.Of(4)]), progress, null);
+        TrainingOutcome outcome = RefitTrainer.Run(config, data, new ModelSelection(3, [ModelSelection.Of(2), ModelSelection.Of(4)]), progress, null);
 
         Assert.Equal([1, 2, 1, 2, 3, 4], progress.Epochs.Select(e => e.Epoch));
         Assert.True(double.IsNaN(outcome.Validation.Global)); // nothing held out
@@ -59,7 +59,7 @@ public sealed class RefitTests
         ModelConfig config = SyntheticRatings.Config(ModelKind.ItemBased) with { Towers = [first, second] };
         double[] weights = [0.2, 0.7, 0.25];
 
-        TrainingOutcome outcome = RefitTrainer.Run(config, data, new Selection(3, [Selection.Of(3), Selection.Of(2)], weights), new RecordingProgress(), null);
+        TrainingOutcome outcome = RefitTrainer.Run(config, data, new ModelSelection(3, [ModelSelection.Of(3), ModelSelection.Of(2)], weights), new RecordingProgress(), null);
 
         // Each tower alone, refit for its epochs (runs are deterministic), blended by hand with the same weights.
         float[] a = new Trainer(first, data, new RecordingProgress(), null, lastEpoch: 3).Run().TestPredictions;
@@ -78,10 +78,10 @@ public sealed class RefitTests
         TrainingData data = RefitData();
         ModelConfig config = SyntheticRatings.Config(ModelKind.ItemBased);
         var progress = new RecordingProgress();
-        Assert.Contains("lr_decay_patience", Assert.Throws<ArgumentException>(() => RefitTrainer.Run(config with { LrDecayPatience = 3 }, data, Selection.Of(2), progress, null)).Message, StringComparison.Ordinal);
-        Assert.Contains("no chosen epoch", Assert.Throws<ArgumentException>(() => RefitTrainer.Run(config, data, Selection.Of(0), progress, null)).Message, StringComparison.Ordinal);
-        Assert.Contains("2 parts, its selection 1", Assert.Throws<ArgumentException>(() => RefitTrainer.Run(config with { Ensemble = 2 }, data, new Selection(2, [Selection.Of(2)]), progress, null)).Message, StringComparison.Ordinal);
-        Assert.Contains("has no weights", Assert.Throws<ArgumentException>(() => RefitTrainer.Run(config with { Towers = [config, config] }, data, new Selection(2, [Selection.Of(2), Selection.Of(2)]), progress, null)).Message, StringComparison.Ordinal);
+        Assert.Contains("lr_decay_patience", Assert.Throws<ArgumentException>(() => RefitTrainer.Run(config with { LrDecayPatience = 3 }, data, ModelSelection.Of(2), progress, null)).Message, StringComparison.Ordinal);
+        Assert.Contains("no chosen epoch", Assert.Throws<ArgumentException>(() => RefitTrainer.Run(config, data, ModelSelection.Of(0), progress, null)).Message, StringComparison.Ordinal);
+        Assert.Contains("2 parts, its selection 1", Assert.Throws<ArgumentException>(() => RefitTrainer.Run(config with { Ensemble = 2 }, data, new ModelSelection(2, [ModelSelection.Of(2)]), progress, null)).Message, StringComparison.Ordinal);
+        Assert.Contains("has no weights", Assert.Throws<ArgumentException>(() => RefitTrainer.Run(config with { Towers = [config, config] }, data, new ModelSelection(2, [ModelSelection.Of(2), ModelSelection.Of(2)]), progress, null)).Message, StringComparison.Ordinal);
     }
 
     /// <summary>The synthetic split with its validation ratings moved into training (protocol B's data).</summary>

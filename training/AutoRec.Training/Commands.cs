@@ -19,11 +19,18 @@ public static class Commands
     /// <param name="dataset">The dataset's name, recorded in the model.</param>
     /// <param name="progress">Where progress goes.</param>
     /// <param name="cancellation">Stops the run between epochs; the checkpoint lets a later run resume.</param>
+    /// <param name="refitOf">
+    /// Protocol B: protocol A's metrics.json for this config. The model is trained again as its selection says (each
+    /// network for its chosen epochs, a blend of towers with its weights) on <paramref name="dataDir"/>, whose training
+    /// ratings are then A's train + validation (the pipeline's refit data stage writes them so).
+    /// </param>
+    /// <exception cref="CodedException">AR2009: <paramref name="refitOf"/> cannot be read or records no selection.</exception>
     public static RunMetrics Train(
-        string dataDir, string configPath, string modelDir, string dataset, IProgressSink progress, CancellationToken cancellation = default)
+        string dataDir, string configPath, string modelDir, string dataset, IProgressSink progress, string? refitOf = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(progress);
         ModelConfig config = ModelConfig.Load(configPath);
+        ModelSelection? refit = refitOf is null ? null : SelectionOf(refitOf);
         var files = new ModelFiles(modelDir);
         using ModelFolderLock folder = ModelFolderLock.Acquire(modelDir, "autorec-train");
         IReadOnlyList<string> stale = ModelFolderLock.DeleteStaleTemporaryFiles(modelDir, files.Checkpoint);
@@ -39,7 +46,9 @@ public static class Commands
             $"({data.TrainRatings.Length:N0} train, {data.Validation.Length:N0} validation, {data.Test.Length:N0} test ratings; loaded in {load.Elapsed.TotalSeconds:F1} s)");
         MemoryBudget.Check(config, data, configPath);
 
-        TrainingOutcome outcome = EnsembleTrainer.Run(config, data, progress, files.Checkpoint, cancellation: cancellation);
+        TrainingOutcome outcome = refit is null
+            ? EnsembleTrainer.Run(config, data, progress, files.Checkpoint, cancellation: cancellation)
+            : RefitTrainer.Run(config, data, refit, progress, files.Checkpoint, cancellation);
         // An ensemble's best epoch is its members' mean and its history the first member's: that epoch may be missing.
         double trainRmse = outcome.History.FirstOrDefault(r => r.Epoch == outcome.BestEpoch)?.TrainRmse ?? double.NaN;
         long parameters = outcome.Network.parameters().Sum(p => p.numel());
@@ -47,7 +56,8 @@ public static class Commands
             outcome.Test.Global, outcome.Test.UserMean, outcome.Validation.Global, outcome.Validation.UserMean, trainRmse,
             outcome.BestEpoch, outcome.History.Count, outcome.StoppedEarly, outcome.TrainSeconds,
             // A blend's history is its first tower's: its seconds per epoch would mix the towers.
-            config.Towers is null ? outcome.TrainSeconds / Math.Max(outcome.History.Count, 1) : double.NaN, ProcessMemory.PeakMb(), outcome.Test.Count, parameters);
+            config.Towers is null ? outcome.TrainSeconds / Math.Max(outcome.History.Count, 1) : double.NaN, ProcessMemory.PeakMb(), outcome.Test.Count, parameters,
+            refit is null ? RunMetrics.ProtocolA : RunMetrics.ProtocolRefit, outcome.Selected);
 
         string current = files.Weights; // what an I/O failure is reported against
         try
@@ -76,9 +86,29 @@ public static class Commands
         }
 
         progress.Message(
-            $"best epoch {metrics.BestEpoch}: test RMSE {metrics.TestRmse:F4} (per-user mean {metrics.TestRmseUserMean:F4}), " +
+            $"{(refit is null ? "best epoch" : "refit, as chosen at epoch")} {metrics.BestEpoch}: test RMSE {metrics.TestRmse:F4} (per-user mean {metrics.TestRmseUserMean:F4}), " +
             $"validation {metrics.ValidationRmse:F4}; {metrics.TrainSeconds:F1} s, peak RSS {metrics.PeakRssMb:F0} MB");
         return metrics;
+    }
+
+    private static ModelSelection SelectionOf(string metricsFile)
+    {
+        RunMetrics chosen;
+        try
+        {
+            chosen = RunMetrics.Read(metricsFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            throw new CodedException("AR2009", $"cannot read protocol A's choices for the refit: {e.Message}", metricsFile);
+        }
+
+        return chosen switch
+        {
+            { Protocol: not RunMetrics.ProtocolA } => throw new CodedException("AR2009", $"the refit's selection must come from a protocol A model; this one is '{chosen.Protocol}'", metricsFile),
+            { Selection: { } selection } => selection,
+            _ => throw new CodedException("AR2009", "records no selection (trained before metrics.json carried one): build protocol A again to refit it", metricsFile),
+        };
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ using AutoRec.Training.Cli;
 using AutoRec.Training.Experiments;
 using AutoRec.Training.Reporting;
 
-// autorec-train train --data DIR --config FILE --out DIR [--dataset NAME] [--plain] [--watch-pids PID,...]
+// autorec-train train --data DIR --config FILE --out DIR [--dataset NAME] [--refit-of METRICS] [--plain] [--watch-pids PID,...]
 // autorec-train bench --data DIR --config FILE [--epochs N] [--path dense|sparse|auto]
 // autorec-train experiment SUITE|all [--data DIR] [--out DIR] [--docs DIR] [--report] | experiment --list
 // (Exporting to ONNX is autorec-export's job: the trainer does not depend on ONNX Runtime.)
@@ -16,7 +16,8 @@ internal static class CommandLine
 {
     private const string Usage = """
         usage:
-          autorec-train train  --data DIR --config FILE --out DIR [--dataset NAME] [--plain] [--watch-pids PID,...]
+          autorec-train train  --data DIR --config FILE --out DIR [--dataset NAME] [--refit-of METRICS] [--plain] [--watch-pids PID,...]
+            (--refit-of: protocol A's metrics.json; trains again for its chosen epochs and weights, on --data's train split)
           autorec-train bench  --data DIR --config FILE [--epochs N] [--path dense|sparse|auto]
           autorec-train experiment SUITE|all [--data DIR] [--out DIR] [--docs DIR] [--report] [--watch-pids PID,...]
           autorec-train experiment --list
@@ -103,17 +104,18 @@ internal static class CommandLine
         string config = options.Required("config");
         string output = options.Required("out");
         string dataset = options.Optional("dataset") ?? "unknown";
+        string? refitOf = options.Optional("refit-of");
 
         // The MSBuild task passes the build's processes: when the build is killed, training stops (between epochs)
         // rather than writing the model folder behind a build that has ended.
         using BuildWatch build = BuildWatch.Start(options.Optional("watch-pids"));
         if (options.Has("plain") || Console.IsOutputRedirected)
         {
-            Commands.Train(data, config, output, dataset, new PlainProgress(Console.Out), build.Token);
+            Commands.Train(data, config, output, dataset, new PlainProgress(Console.Out), refitOf, build.Token);
         }
         else
         {
-            LiveProgress.Run(progress => Commands.Train(data, config, output, dataset, progress, build.Token));
+            LiveProgress.Run(progress => Commands.Train(data, config, output, dataset, progress, refitOf, build.Token));
         }
     }
 }

@@ -84,7 +84,7 @@ public static class EnsembleTrainer
             merged, first.History, bestEpoch, validationRmse, testRmse, members.Sum(o => o.TrainSeconds),
             members.All(o => o.StoppedEarly), new RmseResult(double.NaN, double.NaN, 0), validation, test)
         {
-            Selected = new Selection(bestEpoch, [.. members.Select(o => o.Selected)]),
+            Selected = new ModelSelection(bestEpoch, [.. members.Select(o => o.Selected)]),
         };
     }
 

@@ -1,3 +1,4 @@
+using AutoRec.Contracts;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Reporting;
@@ -5,7 +6,7 @@ using AutoRec.Training.Reporting;
 namespace AutoRec.Training.Training;
 
 /// <summary>
-/// Protocol B: a config trained again, with every choice protocol A made on validation (<see cref="Selection"/>), on
+/// Protocol B: a config trained again, with every choice protocol A made on validation (<see cref="ModelSelection"/>), on
 /// data whose training ratings include the validation ratings. Each network trains for its own chosen epoch count
 /// (an ensemble member for its own, a tower as its selection says) and a blend of towers takes A's weights: nothing
 /// is chosen again, since nothing is held out to choose on. The schedule still spans the config's epochs, so a refit
@@ -16,7 +17,7 @@ public static class RefitTrainer
     /// <summary>Trains <paramref name="config"/> on <paramref name="data"/> as <paramref name="selection"/> says.</summary>
     /// <exception cref="ArgumentException">The selection does not fit the config, or a network has no chosen epoch.</exception>
     public static TrainingOutcome Run(
-        ModelConfig config, TrainingData data, Selection selection, IProgressSink progress, string? checkpointDir, CancellationToken cancellation = default)
+        ModelConfig config, TrainingData data, ModelSelection selection, IProgressSink progress, string? checkpointDir, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
@@ -61,10 +62,10 @@ public static class RefitTrainer
         return new Trainer(config, data, progress, checkpointDir, lastEpoch: count).Run(cancellation) with { Selected = selection };
     }
 
-    private static int EpochsOf(ModelConfig config, Selection selection) =>
+    private static int EpochsOf(ModelConfig config, ModelSelection selection) =>
         selection.Epochs >= 1 ? selection.Epochs : throw new ArgumentException($"{config.Name} has no chosen epoch to refit for ({selection.Epochs})", nameof(selection));
 
-    private static void CheckParts(ModelConfig config, Selection selection, int expected)
+    private static void CheckParts(ModelConfig config, ModelSelection selection, int expected)
     {
         if (selection.Parts.Count != expected)
         {

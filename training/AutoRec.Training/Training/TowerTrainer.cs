@@ -64,7 +64,7 @@ public static class TowerTrainer
             network, first.History, first.BestEpoch, validationRmse, testRmse, outcomes.Sum(o => o.TrainSeconds),
             outcomes.All(o => o.StoppedEarly), new RmseResult(double.NaN, double.NaN, 0), validation, test)
         {
-            Selected = new Selection(first.BestEpoch, [.. outcomes.Select(o => o.Selected)], weights),
+            Selected = new ModelSelection(first.BestEpoch, [.. outcomes.Select(o => o.Selected)], weights),
         };
     }
 }

@@ -19,7 +19,7 @@ public sealed record TrainingOutcome(
     RmseResult Test, double TrainSeconds, bool StoppedEarly, RmseResult LastEpochTest, float[] ValidationPredictions, float[] TestPredictions)
 {
     /// <summary>What the run chose on validation, for a refit (<see cref="RefitTrainer"/>).</summary>
-    public Selection Selected { get; init; } = Selection.Of(BestEpoch);
+    public ModelSelection Selected { get; init; } = ModelSelection.Of(BestEpoch);
 }
 
 /// <summary>A run that diverged (NaN or infinite loss).</summary>
