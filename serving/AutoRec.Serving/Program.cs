@@ -12,13 +12,20 @@ WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddShippedSettings();
 
 builder.Services.AddServingOptions();
-builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServingOptions>>((kestrel, serving) =>
+builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServingOptions>, IConfiguration>((kestrel, serving, configuration) =>
 {
     ServingOptions options = serving.Value;
     kestrel.AddServerHeader = false;
     // The API answers 413 itself at MaxRequestBodyBytes; Kestrel's own limit, further out, lets it read and drop the
     // rest of a moderately oversized body so the client gets that answer on a healthy connection, and still bounds abuse.
     kestrel.Limits.MaxRequestBodySize = 16L * options.MaxRequestBodyBytes;
+    // ASP.NET's own address settings (--urls, ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS, ...) win when given, as users
+    // of ASP.NET expect; binding Serving:Host/Port here as well would override them.
+    if (ServingOptions.AspNetAddressKeys.Any(key => !string.IsNullOrEmpty(configuration[key])))
+    {
+        return;
+    }
+
     if (options.Host == "localhost")
     {
         kestrel.ListenLocalhost(options.Port);

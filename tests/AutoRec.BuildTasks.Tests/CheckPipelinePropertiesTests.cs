@@ -24,6 +24,7 @@ public sealed class CheckPipelinePropertiesTests : IDisposable
     [InlineData("SplitValidationFraction", "-0.1", "AR1102")]
     [InlineData("MaxTestRmse", "0.9x", "AR1103")]
     [InlineData("MaxTestRmse", "-1", "AR1103")]
+    [InlineData("Protocol", "B", "AR1104")]
     public void EachBadPropertyIsItsOwnCodedError(string property, string value, string code)
     {
         (bool ok, FakeBuildEngine engine) = Check(property, value);
@@ -55,6 +56,25 @@ public sealed class CheckPipelinePropertiesTests : IDisposable
         BuildErrorEventArgs error = Assert.Single(engine.Errors);
         Assert.Equal("AR1012", error.Code);
         Assert.Equal(file, error.File);
+    }
+
+    [Fact]
+    public void ARefitNeedsAValidationSplitToTakeItsChoicesFrom()
+    {
+        foreach (string protocol in (string[])["", "A", "refit"])
+        {
+            (bool ok, _) = Check("Protocol", protocol);
+            Assert.True(ok, protocol);
+        }
+
+        var engine = new FakeBuildEngine();
+        CheckPipelineProperties task = Task(engine);
+        task.Protocol = "refit";
+        task.SplitValidationFraction = "0";
+        Assert.False(task.Execute());
+        BuildErrorEventArgs error = Assert.Single(engine.Errors);
+        Assert.Equal("AR1104", error.Code);
+        Assert.Contains("SplitValidationFraction is 0", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -33,4 +33,23 @@ public sealed class KestrelTests
         await (await client.PostJsonAsync("/v1/recommendations", Encoding.UTF8.GetString(big))).ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
         (await client.PostJsonAsync("/v1/recommendations", """{"ratings": {"101": 5}}""")).EnsureSuccessStatusCode();
     }
+
+    [Fact]
+    public async Task AspNetsOwnUrlsSettingWinsOverServingHostAndPort()
+    {
+        using var folder = new ModelFolder(ModelKind.UserBased);
+        // Were Serving:Host used, the address would be 0.0.0.0.
+        await using var app = new ServingApp(folder.Root, new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Serving:Host"] = "0.0.0.0",
+            ["Serving:Port"] = "0",
+        });
+        app.UseKestrel();
+        app.StartServer();
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        Assert.StartsWith("http://127.0.0.1:", address);
+        using var client = new HttpClient { BaseAddress = new Uri(address) };
+        await app.WaitForAsync(async () => (await client.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "the app to be ready");
+    }
 }

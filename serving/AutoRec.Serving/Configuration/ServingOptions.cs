@@ -8,7 +8,15 @@ public sealed class ServingOptions : IValidatableObject
 {
     public const string Section = "Serving";
 
-    /// <summary>The address Kestrel binds; loopback by default so that nothing outside the machine reaches it unless asked.</summary>
+    /// <summary>
+    /// ASP.NET's address settings (<c>--urls</c>, <c>ASPNETCORE_URLS</c>, <c>DOTNET_URLS</c>, <c>--http_ports</c>,
+    /// <c>ASPNETCORE_HTTP_PORTS</c>, <c>ASPNETCORE_HTTPS_PORTS</c>): when any is set, Kestrel binds those and
+    /// <see cref="Host"/> and <see cref="Port"/> are not used.
+    /// </summary>
+    public static readonly string[] AspNetAddressKeys =
+        [WebHostDefaults.ServerUrlsKey, WebHostDefaults.HttpPortsKey, WebHostDefaults.HttpsPortsKey];
+
+    /// <summary>The address Kestrel binds unless ASP.NET's own address settings are given; loopback by default so that nothing outside the machine reaches it unless asked.</summary>
     [Required]
     public string Host { get; set; } = "127.0.0.1";
 
