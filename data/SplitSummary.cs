@@ -41,7 +41,7 @@ public sealed record SplitSummary(
     /// </summary>
     public SplitSummary ForRefit() => this with
     {
-        Method = $"protocol B (refit): the training ratings are this split's train + validation; {Method}",
+        Method = $"protocol B (refit): train holds the train and validation ratings of this split, validation none; {Method}",
         Counts = Counts with { Train = Counts.Train + Counts.Validation, Validation = 0 },
     };
 

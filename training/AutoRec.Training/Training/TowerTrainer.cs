@@ -58,7 +58,9 @@ public static class TowerTrainer
         var culture = System.Globalization.CultureInfo.InvariantCulture;
         progress.Message(
             $"blend of {outcomes.Count} towers (intercept {weights[0].ToString("F4", culture)}, weights {string.Join(", ", weights.Skip(1).Select(w => w.ToString("F4", culture)))}): " +
-            $"validation RMSE {validationRmse.Global.ToString("F4", culture)} (towers {string.Join(", ", outcomes.Select(o => o.Validation.Global.ToString("F4", culture)))})");
+            (data.Validation.Length == 0
+                ? "no validation ratings (a refit: the weights are protocol A's)"
+                : $"validation RMSE {validationRmse.Global.ToString("F4", culture)} (towers {string.Join(", ", outcomes.Select(o => o.Validation.Global.ToString("F4", culture)))})"));
         TrainingOutcome first = outcomes[0];
         return new TrainingOutcome(
             network, first.History, first.BestEpoch, validationRmse, testRmse, outcomes.Sum(o => o.TrainSeconds),
