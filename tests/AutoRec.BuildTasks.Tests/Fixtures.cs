@@ -59,3 +59,25 @@ internal static class TinyDataset
         return lines;
     }
 }
+
+/// <summary>A blend config of two tiny members (item- and user-based), each held to a generous gate of its own.</summary>
+internal static class TinyBlend
+{
+    /// <summary>Writes item.json, user.json and blend.json into <paramref name="dir"/>; returns blend.json's path.</summary>
+    public static string Write(string dir)
+    {
+        File.WriteAllText(Path.Combine(dir, "user.json"), """
+            { "name": "tiny-user", "kind": "user-based", "layers": [6], "learning_rate": 0.01, "batch_size": 8, "epochs": 4, "threads": 1, "seed": 3 }
+            """);
+        File.WriteAllText(Path.Combine(dir, "item.json"), """
+            { "name": "tiny-item", "kind": "item-based", "layers": [6], "learning_rate": 0.01, "batch_size": 8, "epochs": 4, "threads": 1, "seed": 4 }
+            """);
+        string config = Path.Combine(dir, "blend.json");
+        File.WriteAllText(config, """
+            { // members keep their own generous gate; the blend is held to MaxTestRmse
+              "name": "tiny-blend",
+              "blend": [ { "name": "item", "config": "item.json", "max_test_rmse": 4 }, { "name": "user", "config": "user.json", "max_test_rmse": 4 } ] }
+            """);
+        return config;
+    }
+}

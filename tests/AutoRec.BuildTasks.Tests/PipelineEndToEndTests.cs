@@ -141,18 +141,7 @@ public sealed class PipelineEndToEndTests : IDisposable
         string raw = _dir.PathOf("tiny");
         string outDir = _dir.PathOf("out");
         TinyDataset.Write(raw);
-        File.WriteAllText(_dir.PathOf("user.json"), """
-            { "name": "tiny-user", "kind": "user-based", "layers": [6], "learning_rate": 0.01, "batch_size": 8, "epochs": 4, "threads": 1, "seed": 3 }
-            """);
-        File.WriteAllText(_dir.PathOf("item.json"), """
-            { "name": "tiny-item", "kind": "item-based", "layers": [6], "learning_rate": 0.01, "batch_size": 8, "epochs": 4, "threads": 1, "seed": 4 }
-            """);
-        string config = _dir.PathOf("blend.json");
-        File.WriteAllText(config, """
-            { // members keep their own generous gate; the blend is held to MaxTestRmse
-              "name": "tiny-blend",
-              "blend": [ { "name": "item", "config": "item.json", "max_test_rmse": 4 }, { "name": "user", "config": "user.json", "max_test_rmse": 4 } ] }
-            """);
+        string config = TinyBlend.Write(_dir.Root);
 
         // 1. Each member is a pipeline of its own on the blend's data, then the blend is fit and validated.
         (int code, string log) = BuildStages(raw, outDir, "", $"-p:ModelConfig={config}", "-p:MaxTestRmse=4");

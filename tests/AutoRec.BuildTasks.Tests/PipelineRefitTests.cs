@@ -83,17 +83,7 @@ public sealed class PipelineRefitTests : IDisposable
         string raw = _dir.PathOf("tiny");
         string outDir = _dir.PathOf("out");
         TinyDataset.Write(raw);
-        File.WriteAllText(_dir.PathOf("user.json"), """
-            { "name": "tiny-user", "kind": "user-based", "layers": [6], "learning_rate": 0.01, "batch_size": 8, "epochs": 4, "threads": 1, "seed": 3 }
-            """);
-        File.WriteAllText(_dir.PathOf("item.json"), """
-            { "name": "tiny-item", "kind": "item-based", "layers": [6], "learning_rate": 0.01, "batch_size": 8, "epochs": 4, "threads": 1, "seed": 4 }
-            """);
-        string config = _dir.PathOf("blend.json");
-        File.WriteAllText(config, """
-            { "name": "tiny-blend",
-              "blend": [ { "name": "item", "config": "item.json", "max_test_rmse": 4 }, { "name": "user", "config": "user.json", "max_test_rmse": 4 } ] }
-            """);
+        string config = TinyBlend.Write(_dir.Root);
 
         (int code, string log) = Build(raw, outDir, $"-p:ModelConfig={config}", "-p:MaxTestRmse=4", "-p:Protocol=refit");
         Assert.True(code == 0, $"blend refit build failed ({code}):\n{log}");

@@ -18,12 +18,7 @@ public sealed class KestrelTests
             ["Serving:Port"] = "0",
             ["Serving:MaxRequestBodyBytes"] = "1024",
         });
-        app.UseKestrel();
-        app.StartServer();
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        Assert.StartsWith("http://127.0.0.1:", address);
-        using var client = new HttpClient { BaseAddress = new Uri(address) };
-        await app.WaitForAsync(async () => (await client.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "the app to be ready");
+        using HttpClient client = await StartOnLoopbackAsync(app);
 
         (await client.GetAsync($"/v1/users/{folder.UserIds[0]}/recommendations")).EnsureSuccessStatusCode();
 
@@ -45,11 +40,18 @@ public sealed class KestrelTests
             ["Serving:Host"] = "0.0.0.0",
             ["Serving:Port"] = "0",
         });
+        using HttpClient client = await StartOnLoopbackAsync(app);
+    }
+
+    /// <summary>Starts <paramref name="app"/> on Kestrel, checks it listens on loopback, and waits until it is ready.</summary>
+    private static async Task<HttpClient> StartOnLoopbackAsync(ServingApp app)
+    {
         app.UseKestrel();
         app.StartServer();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         Assert.StartsWith("http://127.0.0.1:", address);
-        using var client = new HttpClient { BaseAddress = new Uri(address) };
+        var client = new HttpClient { BaseAddress = new Uri(address) };
         await app.WaitForAsync(async () => (await client.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "the app to be ready");
+        return client;
     }
 }
