@@ -165,6 +165,7 @@ public abstract class EndpointTests(ServedModel served)
         Assert.Equal(5, body.GetProperty("ratingScale").GetProperty("max").GetSingle());
         Assert.Equal(1, body.GetProperty("ratingScale").GetProperty("step").GetSingle());
         Assert.Equal(Library.CanRecommendForRatings, body.GetProperty("recommendsForRatings").GetBoolean());
+        Assert.Equal("refit", body.GetProperty("protocol").GetString());
     }
 
     private static bool HasGenre(int movieId, params string[] genres) =>

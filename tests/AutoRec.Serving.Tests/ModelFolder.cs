@@ -73,7 +73,7 @@ internal sealed class ModelFolder : IDisposable
         Directory.CreateDirectory(_dir.PathOf("data"));
         ParquetTables.WriteRatings(_dir.PathOf("data/train.parquet"), Train, RatingScale.WholeStars);
         ParquetTables.WriteMovies(_dir.PathOf("data/movies.parquet"), Movies);
-        _dir.Write("model/validation.json", new ValidationReport(ModelPath, Kind, "tiny", 0.9123, 0.8876, 40, 0, 0.01).ToJson());
+        _dir.Write("model/validation.json", (new ValidationReport(ModelPath, Kind, "tiny", 0.9123, 0.8876, 40, 0, 0.01) with { Protocol = RunMetrics.ProtocolRefit }).ToJson());
         TestModels.Write(_dir.PathOf("model"), Spec(seed));
     }
 

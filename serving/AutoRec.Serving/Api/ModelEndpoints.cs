@@ -36,6 +36,7 @@ internal static class ModelEndpoints
             generation.Recommender.UserIds.Count,
             generation.Recommender.MovieIds.Count,
             new RatingScaleResponse(scale.Min, scale.Max, scale.Step),
-            generation.Recommender.CanRecommendForRatings));
+            generation.Recommender.CanRecommendForRatings,
+            validation?.Protocol));
     }
 }

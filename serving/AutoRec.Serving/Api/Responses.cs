@@ -34,6 +34,7 @@ public sealed record RatingScaleResponse(float Min, float Max, float Step);
 /// <param name="Movies">Movies it scores.</param>
 /// <param name="RatingScale">What ratings may be sent.</param>
 /// <param name="RecommendsForRatings">Whether it answers users given by their ratings (user-based models, and item-based ones with a linear output layer).</param>
+/// <param name="Protocol">How it was trained, from validation.json: <c>A</c> (train; choices on validation) or <c>refit</c> (train + validation, A's choices); null without one.</param>
 public sealed record ModelResponse(
     string Kind, string Dataset, string Version, double? TestRmse, double? TestRmseUserMean, DateTimeOffset LoadedAt, int Users, int Movies,
-    RatingScaleResponse RatingScale, bool RecommendsForRatings);
+    RatingScaleResponse RatingScale, bool RecommendsForRatings, string? Protocol);
