@@ -82,7 +82,8 @@ internal sealed class StageFingerprint
         return null;
     }
 
-    private static (long Size, string Sha256) Measure(string path)
+    /// <summary>A file's size and SHA-256 (lower-case hex), as stamps and blend manifests record them.</summary>
+    internal static (long Size, string Sha256) Measure(string path)
     {
         using FileStream stream = File.OpenRead(path);
         return (stream.Length, Convert.ToHexStringLower(SHA256.HashData(stream)));

@@ -22,7 +22,7 @@ public sealed class TrainAutoencoder : AutoRecToolTask
     public string Dataset { get; set; } = "";
 
     /// <summary>For a refit: protocol A's metrics.json, whose selection the model is trained again with (on <see cref="DataDir"/>'s train split).</summary>
-    public string RefitOf { get; set; } = "";
+    public string? RefitOf { get; set; }
 
     /// <inheritdoc />
     public override void Cancel()
@@ -40,10 +40,7 @@ public sealed class TrainAutoencoder : AutoRecToolTask
         builder.AppendSwitchIfNotNull("--config ", ConfigFile);
         builder.AppendSwitchIfNotNull("--out ", ModelDir);
         builder.AppendSwitchIfNotNull("--dataset ", Dataset);
-        if (RefitOf.Length > 0)
-        {
-            builder.AppendSwitchIfNotNull("--refit-of ", RefitOf);
-        }
+        builder.AppendSwitchIfNotNull("--refit-of ", RefitOf);
         builder.AppendSwitch("--plain");
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using AutoRec.Contracts;
 using AutoRec.Data;
@@ -34,8 +33,7 @@ public sealed class WriteRefitBlend : Task
             foreach (BlendMember member in chosen.Members)
             {
                 current = BlendManifest.ModelPath(OutputFile, member);
-                using FileStream model = File.OpenRead(current);
-                members.Add(member with { Sha256 = Convert.ToHexStringLower(SHA256.HashData(model)), ValidationRmse = double.NaN });
+                members.Add(member with { Sha256 = StageFingerprint.Measure(current).Sha256, ValidationRmse = double.NaN });
             }
 
             BlendManifest refit = chosen with { Members = members, Protocol = RunMetrics.ProtocolRefit };
