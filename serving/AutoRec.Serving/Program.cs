@@ -1,8 +1,10 @@
 using System.Net;
 using AutoRec.Serving.Api;
 using AutoRec.Serving.Configuration;
+using AutoRec.Serving.Experiments;
 using AutoRec.Serving.Models;
 using AutoRec.Serving.Observability;
+using AutoRec.Serving.Web;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -54,6 +56,8 @@ builder.Services.AddHealthChecks().AddCheck<ModelReadyCheck>("model", tags: [Mod
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ServingMetrics>();
 builder.Services.AddSingleton<ModelHolder>();
+builder.Services.AddSingleton<ReloadStatus>();
+builder.Services.AddSingleton<ExperimentResults>();
 builder.Services.AddSingleton<ModelLoader>();
 builder.Services.AddHostedService<ModelReloader>();
 
@@ -61,6 +65,7 @@ WebApplication app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages(); // empty 4xx answers (an unknown route) become problem+json too
+app.UseWebApp();
 app.UseRouting();
 app.UseHttpMetrics(http => http.SetMetricFactory(app.Services.GetRequiredService<ServingMetrics>().Factory));
 app.UseMiddleware<ApiKeyMiddleware>();
@@ -77,6 +82,7 @@ app.MapGroup("/v1")
     .MapRecommendations()
     .MapPredictions()
     .MapMovies()
-    .MapModel();
+    .MapModel()
+    .MapExperiments();
 
 app.Run();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -329,8 +328,6 @@ public sealed partial class NodeExampleTests : IDisposable
     [GeneratedRegex(@"^ *(\d+) +(-?\d+) +([0-9.]+)(?:  (.+?))? *\r?$", RegexOptions.Multiline)]
     private static partial Regex RankedLine();
 
-    private static readonly Lock InstallLock = new();
-
     /// <summary>top10.js's ranked lines, in order, checking that the ranks count up from 1.</summary>
     private static (int MovieId, float Score, string? Title)[] Printed(string output)
     {
@@ -350,86 +347,24 @@ public sealed partial class NodeExampleTests : IDisposable
     /// </summary>
     private static (string Node, string Example) NodeExample()
     {
-        string? node = FindOnPath("node");
-        string? npm = FindOnPath("npm");
+        string? node = NodeTools.FindOnPath("node");
+        string? npm = NodeTools.FindOnPath("npm");
         if (node is null || npm is null)
         {
-            Assert.False(InCi(), "CI is set but node or npm is not on PATH: install Node.js so the example is checked");
+            Assert.False(NodeTools.InCi(), "CI is set but node or npm is not on PATH: install Node.js so the example is checked");
             throw new SkipException("node or npm is not on PATH: the Node examples are not checked");
         }
 
         string example = Path.Combine(RepoRoot(), "examples", "node");
-        EnsureDependencies(npm, example);
+        NodeTools.EnsureInstalled(npm, example, OnnxRuntimeNode);
         return (node, example);
     }
 
-    private static bool InCi()
-    {
-        string? ci = Environment.GetEnvironmentVariable("CI");
-        return !string.IsNullOrEmpty(ci) && ci != "false" && ci != "0";
-    }
+    private static (int Exit, string Output, string Error) Run(string fileName, string workingDirectory, params string[] arguments) =>
+        NodeTools.Run(fileName, workingDirectory, arguments, OnnxRuntimeNode);
 
-    /// <summary>Installs the pinned packages with npm ci once, unless node_modules already has them.</summary>
-    private static void EnsureDependencies(string npm, string example)
-    {
-        lock (InstallLock)
-        {
-            using JsonDocument package = JsonDocument.Parse(File.ReadAllText(Path.Combine(example, "package.json")));
-            bool installed = package.RootElement.GetProperty("dependencies").EnumerateObject().All(dependency =>
-            {
-                string manifest = Path.Combine(example, "node_modules", dependency.Name, "package.json");
-                if (!File.Exists(manifest))
-                {
-                    return false;
-                }
-
-                using JsonDocument installedPackage = JsonDocument.Parse(File.ReadAllText(manifest));
-                return installedPackage.RootElement.GetProperty("version").GetString() == dependency.Value.GetString();
-            });
-            if (!installed)
-            {
-                (int exit, string output, string error) = Run(npm, example, "ci", "--no-audit", "--no-fund");
-                Assert.True(exit == 0, $"npm ci failed ({exit}):\n{output}\n{error}");
-            }
-        }
-    }
-
-    private static (int Exit, string Output, string Error) Run(string fileName, string workingDirectory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // onnxruntime-node bundles its CPU binaries; its install script must not try to fetch the optional CUDA ones.
-        start.Environment["ONNXRUNTIME_NODE_INSTALL"] = "skip";
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{fileName} {string.Join(' ', arguments)} did not finish in 10 minutes");
-        }
-
-        return (process.ExitCode, output.Result, error.Result);
-    }
-
-    private static string? FindOnPath(string tool)
-    {
-        string[] names = OperatingSystem.IsWindows() ? [tool + ".exe", tool + ".cmd"] : [tool];
-        return (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .SelectMany(directory => names.Select(name => Path.Combine(directory, name)))
-            .FirstOrDefault(File.Exists);
-    }
+    // onnxruntime-node bundles its CPU binaries; its install script must not try to fetch the optional CUDA ones.
+    private static readonly Dictionary<string, string> OnnxRuntimeNode = new() { ["ONNXRUNTIME_NODE_INSTALL"] = "skip" };
 
     private static string RepoRoot()
     {

@@ -92,6 +92,28 @@ internal static class RequestRules
         return unknown.Length == 0 ? null : UnknownMoviesProblem(unknown, "exclude", "movies of the catalog");
     }
 
+    /// <summary>
+    /// Movies to choose among (e.g. the movies a user rated, to say which of them a recommendation is most like): none
+    /// means every movie; else not too many, all scored by the model.
+    /// </summary>
+    public static ProblemHttpResult? CheckAmong(int[]? among, ModelGeneration generation, ServingOptions limits, out Func<int, bool>? filter)
+    {
+        filter = null;
+        if (among is null || among.Length == 0)
+        {
+            return null;
+        }
+
+        if (among.Length > limits.MaxMovieIds)
+        {
+            return Problems.BadRequest("Too many movie ids", $"among has {among.Length} movie ids; at most {limits.MaxMovieIds} are accepted");
+        }
+
+        var allowed = new HashSet<int>(among);
+        filter = allowed.Contains;
+        return UnknownMovies(among, generation, "among");
+    }
+
     /// <summary>Genres to keep (any case); a name the catalog does not have is a mistake, not an empty answer.</summary>
     public static ProblemHttpResult? CheckGenres(string[]? genres, ModelGeneration generation, out Func<int, bool>? filter)
     {

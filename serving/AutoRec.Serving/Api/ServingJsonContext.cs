@@ -11,6 +11,12 @@ namespace AutoRec.Serving.Api;
 [JsonSerializable(typeof(PredictionsResponse))]
 [JsonSerializable(typeof(SimilarMoviesResponse))]
 [JsonSerializable(typeof(ModelResponse))]
+[JsonSerializable(typeof(MovieSearchResponse))]
+[JsonSerializable(typeof(MovieResponse))]
+[JsonSerializable(typeof(UserRatingsResponse))]
+[JsonSerializable(typeof(LearningCurveResponse))]
+[JsonSerializable(typeof(ExperimentsResponse))]
+[JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(int[]))]
 [JsonSerializable(typeof(string[]))]
 internal sealed partial class ServingJsonContext : JsonSerializerContext;

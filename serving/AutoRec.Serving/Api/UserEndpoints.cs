@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace AutoRec.Serving.Api;
 
-/// <summary>/v1/users: recommendations for the users the model was trained with.</summary>
+/// <summary>/v1/users: recommendations for the users the model was trained with, and their training ratings.</summary>
 internal static class UserEndpoints
 {
     public static RouteGroupBuilder MapUsers(this RouteGroupBuilder v1)
@@ -19,7 +19,34 @@ internal static class UserEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        v1.MapGet("/users/{id}/ratings", Ratings)
+            .WithName("UserRatings")
+            .WithSummary("A known user's training ratings, best first: what the model learnt them from")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return v1;
+    }
+
+    /// <param name="id">A user id of the training data.</param>
+    /// <param name="models">The model being served.</param>
+    private static Results<Ok<UserRatingsResponse>, ProblemHttpResult> Ratings(int id, ModelHolder models)
+    {
+        using GenerationLease lease = models.Acquire();
+        if (lease.Generation is not { } generation)
+        {
+            return Problems.NotReady();
+        }
+
+        if (!generation.Recommender.ContainsUser(id))
+        {
+            return Problems.UnknownUser(id);
+        }
+
+        return TypedResults.Ok(new UserRatingsResponse(id, generation.Version, [.. generation.Ratings.Of(id).Select(r =>
+        {
+            MovieEntry entry = generation.Movies.Find(r.MovieId);
+            return new UserRating(r.MovieId, entry.Title, entry.Genres, r.Rating);
+        })]));
     }
 
     /// <param name="id">A user id of the training data.</param>

@@ -8,6 +8,7 @@ internal static class OptionsRegistration
         services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BatchingOptions>().BindConfiguration(BatchingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ExperimentsOptions>().BindConfiguration(ExperimentsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         return services;
     }
 }

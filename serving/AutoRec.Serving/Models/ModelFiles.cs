@@ -14,6 +14,15 @@ internal sealed record ModelFiles(string Directory)
 
     public string Validation => Path.Combine(Directory, "model", "validation.json");
 
+    /// <summary>The training run's numbers (<see cref="AutoRec.Contracts.RunMetrics"/>).</summary>
+    public string Metrics => Path.Combine(Directory, "model", "metrics.json");
+
+    /// <summary>The learning curve: one row per epoch.</summary>
+    public string History => Path.Combine(Directory, "model", "history.csv");
+
+    /// <summary>How the ratings were split (seed, fractions, counts).</summary>
+    public string Split => Path.Combine(Directory, "data", "split.json");
+
     public string TrainRatings => Path.Combine(Directory, "data", "train.parquet");
 
     public string Movies => Path.Combine(Directory, "data", "movies.parquet");

@@ -25,8 +25,10 @@ internal sealed class ModelGeneration
     /// </summary>
     public ModelGeneration(
         IDisposable owner, RecommenderModel? model, string dataset, IRecommender recommender, IAnswers answers, ScoreBatcher? batcher, MovieCatalog catalog, MovieTable movies,
-        RatingScale scale, string version, FileStamp stamp, DateTimeOffset loadedAt, ValidationReport? validation)
+        TrainingRatings ratings, ModelCard card, RatingScale scale, string version, FileStamp stamp, DateTimeOffset loadedAt, ValidationReport? validation)
     {
+        Ratings = ratings;
+        Card = card;
         _owner = owner;
         Model = model;
         Recommender = recommender;
@@ -61,6 +63,12 @@ internal sealed class ModelGeneration
 
     /// <summary>Titles and genres for the answers.</summary>
     public MovieTable Movies { get; }
+
+    /// <summary>The training ratings by user and by movie, for the pages about them.</summary>
+    public TrainingRatings Ratings { get; }
+
+    /// <summary>How the model was made: configuration, training metrics, split, learning curve, blend members.</summary>
+    public ModelCard Card { get; }
 
     /// <summary>The ratings a user may give: the dataset's scale from train.parquet, else the model's range.</summary>
     public RatingScale Scale { get; }

@@ -64,9 +64,10 @@ internal sealed class ModelLoader(
                 answers = new CachedAnswers(answers, recommender, serving.Value.MaxResults, options.Value.CachedUsers);
             }
 
+            RatingScale served = scale ?? new RatingScale(metadata.RatingMin, metadata.RatingMax, 0f);
             var generation = new ModelGeneration(
-                owner, model, metadata.Dataset, recommender, answers, batcher, catalog, MovieTable.From(movies),
-                scale ?? new RatingScale(metadata.RatingMin, metadata.RatingMax, 0f), version, file.Stamp, time.GetUtcNow(), ReadValidation());
+                owner, model, metadata.Dataset, recommender, answers, batcher, catalog, MovieTable.From(movies), TrainingRatings.From(train, served),
+                ModelCard.Read(Files, file, model, blended), served, version, file.Stamp, time.GetUtcNow(), ReadValidation());
             WarmUp(generation);
             return generation;
         }

@@ -18,7 +18,8 @@ namespace AutoRec.Serving.Models;
 /// is not read half-way (an atomic rename needs no wait, but costs only the delay).
 /// </remarks>
 internal sealed class ModelReloader(
-    ModelLoader loader, ModelHolder holder, ServingMetrics metrics, IOptions<ModelOptions> options, ILogger<ModelReloader> logger)
+    ModelLoader loader, ModelHolder holder, ReloadStatus status, ServingMetrics metrics, IOptions<ModelOptions> options, TimeProvider time,
+    ILogger<ModelReloader> logger)
     : BackgroundService
 {
     private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(
@@ -84,6 +85,7 @@ internal sealed class ModelReloader(
             holder.Publish(next); // from here on the previous generation may be disposed at any time: only its name is used below
             TimeSpan took = Stopwatch.GetElapsedTime(start);
             metrics.LoadSucceeded(next, current, took);
+            status.Succeeded(time.GetUtcNow(), next.Version);
             Log.Loaded(
                 logger, next.Version, next.Kind.Name(), next.Dataset, next.Recommender.UserIds.Count, next.Recommender.MovieIds.Count,
                 took.TotalSeconds, currentName);
@@ -91,6 +93,7 @@ internal sealed class ModelReloader(
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             metrics.LoadFailed();
+            status.Failed(time.GetUtcNow(), e.Message);
             Log.LoadFailed(logger, e, Files.Directory, currentName);
         }
         finally

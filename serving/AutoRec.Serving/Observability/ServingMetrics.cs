@@ -13,6 +13,7 @@ internal enum ModelOperation
     PredictUser,
     PredictRatings,
     Similar,
+    PredictMovie,
 }
 
 /// <summary>
@@ -101,6 +102,7 @@ internal sealed class ServingMetrics
         ModelOperation.PredictUser => "predict_user",
         ModelOperation.PredictRatings => "predict_ratings",
         ModelOperation.Similar => "similar",
+        ModelOperation.PredictMovie => "predict_movie",
         _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, null),
     };
 }
