@@ -99,7 +99,7 @@ export async function tryPage() {
 function recommendation(movie, reasons) {
   return h('li', { class: 'recommendation', 'data-movie': movie.movieId },
     h('div', { class: 'movie' }, movieLink(movie), ' ', genres(movie.genres)),
-    h('div', { class: 'score' }, `predicted ${starText(movie.predictedRating)}`, movie.yours !== null ? h('span', { class: 'badge' }, `you rated ${starText(movie.yours)}`) : null),
+    h('div', { class: 'score' }, `predicted ★ ${fixed(movie.predictedRating, 2)}`, movie.yours !== null ? h('span', { class: 'badge' }, `you rated ${starText(movie.yours)}`) : null),
     reasons.length === 0 ? null : h('details', { class: 'reason' },
       h('summary', {}, 'Because you rated ', h('em', {}, movieLabel(reasons[0]))),
       h('ul', {}, reasons.map((r) => h('li', {}, movieLink(r), ` — similarity ${fixed(r.similarity, 2)}`))),
