@@ -74,6 +74,10 @@ internal sealed class ItemBasedRecommender : IRecommender
     /// <summary>The fold-in's ridge λ and weighting, derived from the training config.</summary>
     internal FoldInPrior Prior => _prior;
 
+    /// <summary>The fold-in as plain arrays, for the ONNX fold-in graph.</summary>
+    internal FoldInProblem FoldInProblem() =>
+        new([.. _movies.Ids], _codes.Values.ToArray(), _codes.Width, _foldInWeights?.ToArray(), _prior.Lambda, _checks.Min, _checks.Max);
+
     /// <summary>Bytes held by the factors and the rated-movie lists (the dictionaries and catalog not counted).</summary>
     internal long FactorBytes => _codes.Bytes + ((_userRows.LongLength + _userBias.LongLength + _meanUserRow.LongLength) * sizeof(float)) + _rated.Bytes;
 

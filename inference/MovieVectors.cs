@@ -18,6 +18,9 @@ internal sealed class MovieVectors
     private readonly float[] _mean;
     private readonly float[] _centredNorms;
 
+    /// <summary>The vectors, row-major.</summary>
+    public ReadOnlySpan<float> Values => _values;
+
     public MovieVectors(float[] values, int count, int width)
     {
         _values = values;

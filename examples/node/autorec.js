@@ -46,6 +46,33 @@ function readMetadata(path) {
   };
 }
 
+// The fold-in graph's metadata (foldin.onnx beside an item-based model.onnx): the movie of each row of its output.
+function readFoldInMetadata(path) {
+  if (!fs.existsSync(path)) fail(`${path}: fold-in file not found`);
+  const model = onnx.lookupType('ModelProto').decode(fs.readFileSync(path));
+  const props = Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value]));
+  if (props['autorec.foldin.format'] !== 'autorec-foldin/1') fail(`${path} is not an AutoRec fold-in graph (autorec.foldin.format is not autorec-foldin/1)`);
+  return {
+    movieIds: JSON.parse(props['autorec.foldin.movie_ids']),
+    steps: Number(props['autorec.foldin.steps']),
+    ratingMin: Number(props['autorec.rating_min']),
+    ratingMax: Number(props['autorec.rating_max']),
+  };
+}
+
+// A new user's predictions of every movie from the fold-in graph: their rated movies' rows and ratings in.
+async function foldIn(session, foldin, ratings) {
+  const row = indexOf(foldin.movieIds);
+  const movies = [...ratings.keys()];
+  const indices = BigInt64Array.from(movies, (movieId) => BigInt(row.get(movieId)));
+  const values = Float32Array.from(movies, (movieId) => ratings.get(movieId));
+  const results = await session.run({
+    movie_indices: new ort.Tensor('int64', indices, [indices.length]),
+    ratings: new ort.Tensor('float32', values, [values.length]),
+  });
+  return results.predictions.data;
+}
+
 function openSession(path) {
   return ort.InferenceSession.create(path);
 }
@@ -154,6 +181,8 @@ module.exports = {
   BATCH_SIZE,
   fail,
   readMetadata,
+  readFoldInMetadata,
+  foldIn,
   openSession,
   takesSideFeatures,
   readRatings,

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Top-10 recommendations from an AutoRec model.onnx for one user.
 //
-//   node top10.js MODEL --ratings movieId:rating,...            user-based models: a user given by their ratings
+//   node top10.js MODEL --ratings movieId:rating,...            a user given by their ratings: user-based models, and
+//                                                               item-based ones through foldin.onnx beside MODEL (--foldin F)
 //   node top10.js MODEL --user USER_ID --train TRAIN.parquet    either kind: a user of the training data
 //   options: --count N (default 10), --movies movies.parquet (print titles)
 //
@@ -9,6 +10,9 @@
 // input/output column and the rating scale. onnxruntime-node does not expose custom metadata, so autorec.js
 // reads it with protobufjs from the ONNX file itself.
 //
+// An item-based model's new user goes through its fold-in graph (foldin.onnx, written by the pipeline's export
+// beside model.onnx): the rated movies and ratings in, every movie's prediction out, as AutoRec.Inference folds a
+// new user in (ridge regression on the movies' codes, solved by conjugate gradients in the graph).
 // A user-based model's input is one user's ratings by movie: the user's row is --ratings, or their ratings in
 // TRAIN.parquet. An item-based model's input is one movie's ratings by every user, so a user's predictions
 // need every movie's row: they are built from TRAIN.parquet (every movie in it), run in batches of 256, and the
@@ -18,16 +22,18 @@
 // features; an item-based model given --ratings).
 'use strict';
 
-const { fail, readMetadata, openSession, takesSideFeatures, readRatings, readTitles, indexOf, buildRows, runRows } =
+const fs = require('fs');
+const path = require('path');
+const { fail, readMetadata, readFoldInMetadata, foldIn, openSession, takesSideFeatures, readRatings, readTitles, indexOf, buildRows, runRows } =
   require('./autorec');
 
 const USAGE =
   'usage: node top10.js MODEL [--ratings movieId:rating,... | --user USER_ID --train TRAIN.parquet] ' +
-  '[--movies movies.parquet] [--count N]';
+  '[--movies movies.parquet] [--count N] [--foldin foldin.onnx]';
 
 function parseArgs(argv) {
-  const args = { model: undefined, ratings: undefined, user: undefined, train: undefined, movies: undefined, count: 10 };
-  const options = { '--ratings': 'ratings', '--user': 'user', '--train': 'train', '--movies': 'movies', '--count': 'count' };
+  const args = { model: undefined, ratings: undefined, user: undefined, train: undefined, movies: undefined, count: 10, foldin: undefined };
+  const options = { '--ratings': 'ratings', '--user': 'user', '--train': 'train', '--movies': 'movies', '--count': 'count', '--foldin': 'foldin' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -60,9 +66,9 @@ function parseArgs(argv) {
   return args;
 }
 
-// "1:5,50:4" -> Map(movieId -> rating), checked against the model's ids and scale.
-function parseRatings(text, meta) {
-  const known = new Set(meta.inputIds);
+// "1:5,50:4" -> Map(movieId -> rating), checked against the model's movie ids and scale.
+function parseRatings(text, meta, movieIds = meta.inputIds) {
+  const known = new Set(movieIds);
   const ratings = new Map();
   for (const part of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
     const match = /^(-?\d+):([^:]+)$/.exec(part);
@@ -140,16 +146,36 @@ async function itemBased(args, meta, session) {
   };
 }
 
+// An item-based model and a user given by ratings: the fold-in graph.
+async function newUserOfItemBased(args, meta, foldinPath) {
+  const foldin = readFoldInMetadata(foldinPath);
+  const ratings = parseRatings(args.ratings ?? '', meta, foldin.movieIds);
+  if (ratings.size === 0) fail('--ratings needs at least one movieId:rating for the fold-in');
+  const session = await openSession(foldinPath);
+  const predictions = await foldIn(session, foldin, ratings);
+  return {
+    header: `${meta.outputIds.length} users, ${foldin.movieIds.length} movies through ${path.basename(foldinPath)}`,
+    input: `${ratings.size} rating(s), folded in (${foldin.steps} conjugate-gradient steps)`,
+    top: topN(foldin.movieIds, predictions, new Set(ratings.keys()), args.count),
+  };
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const meta = readMetadata(args.model);
+  const foldinPath = args.foldin ?? path.join(path.dirname(args.model), 'foldin.onnx');
   if (meta.kind === 'item-based' && args.user === undefined) {
-    fail(
-      `${args.model} is an item-based model: its input is one movie's ratings by all ${meta.inputIds.length} users, ` +
-        'not a user\'s ratings, so a user\'s top 10 needs every movie\'s row from the training data: ' +
-        'give --user USER_ID --train TRAIN.parquet instead of --ratings.',
-      2,
-    );
+    if (!fs.existsSync(foldinPath)) {
+      fail(
+        `${args.model} is an item-based model: its input is one movie's ratings by all ${meta.inputIds.length} users, ` +
+          'not a user\'s ratings, and there is no fold-in graph beside it (foldin.onnx, written by the export stage, ' +
+          'or --foldin): give --user USER_ID --train TRAIN.parquet instead of --ratings.',
+        2,
+      );
+    }
+    const titles = args.movies === undefined ? undefined : await readTitles(args.movies);
+    print(args, meta, titles, await newUserOfItemBased(args, meta, foldinPath));
+    return;
   }
   const session = await openSession(args.model);
   if (takesSideFeatures(meta, session)) {
@@ -158,8 +184,10 @@ async function main() {
   }
   const titles = args.movies === undefined ? undefined : await readTitles(args.movies);
 
-  const { header, input, top } = meta.kind === 'user-based' ? await userBased(args, meta, session) : await itemBased(args, meta, session);
+  print(args, meta, titles, meta.kind === 'user-based' ? await userBased(args, meta, session) : await itemBased(args, meta, session));
+}
 
+function print(args, meta, titles, { header, input, top }) {
   console.log(`model: ${args.model} (${meta.kind}, ${meta.dataset}, ${header}, ratings ${meta.ratingMin}..${meta.ratingMax})`);
   console.log(`input: ${input}`);
   console.log(titles === undefined ? 'rank  movie_id     score' : 'rank  movie_id     score  title');

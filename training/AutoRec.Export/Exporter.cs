@@ -23,6 +23,9 @@ public static class Exporter
     /// <summary>Rows compared between ONNX Runtime and TorchSharp after export.</summary>
     public const int VerificationRows = 256;
 
+    /// <summary>The fold-in graph written beside an item-based model.onnx (see <see cref="FoldInExport"/>).</summary>
+    public const string FoldInFile = "foldin.onnx";
+
     /// <summary>The largest difference the export accepts.</summary>
     public const float Tolerance = 1e-4f;
 
@@ -76,6 +79,7 @@ public static class Exporter
 
         string tolerance = Tolerance.ToString(CultureInfo.InvariantCulture);
         float difference;
+        FoldInReport? foldIn;
         using (var writes = new AtomicFiles())
         {
             string staged = writes.Stage(files.Onnx);
@@ -87,11 +91,25 @@ public static class Exporter
                 throw new ExportMismatchException($"ONNX Runtime and TorchSharp differ by {difference:G3} on {rows} rows (at most {tolerance} allowed); model.onnx was not written");
             }
 
-            File.WriteAllText(writes.Stage(files.ExportReport), new ExportReport(rows, difference, Tolerance, OnnxModelBuilder.Opset).ToJson());
+            // An item-based model's fold-in as a graph of its own, for runtimes without this library; none otherwise.
+            string foldInPath = Path.Combine(modelDir, FoldInFile);
+            foldIn = FoldInExport.Write(staged, Path.Combine(dataDir, "train.parquet"), () => writes.Stage(foldInPath));
+            if (foldIn is null)
+            {
+                File.Delete(foldInPath); // a fold-in of an earlier model would not belong to this one
+            }
+
+            File.WriteAllText(writes.Stage(files.ExportReport), new ExportReport(rows, difference, Tolerance, OnnxModelBuilder.Opset) { FoldIn = foldIn }.ToJson());
             writes.Commit();
         }
 
         progress.Message($"exported {files.Onnx}: ONNX Runtime matches TorchSharp on {rows} rows (max abs difference {difference:G3}, tolerance {tolerance})");
+        if (foldIn is not null)
+        {
+            progress.Message(
+                $"exported {FoldInFile}: matches the library's fold-in within {foldIn.ShortMaxAbsDifference:G3} on {foldIn.ShortProfiles} profiles of at most {foldIn.Steps} ratings " +
+                $"(tolerance {FoldInExport.Tolerance}); {foldIn.LongMaxAbsDifference:G3} on {foldIn.LongProfiles} longer ones (up to {foldIn.LongestRatings} ratings)");
+        }
         return difference;
     }
 }
@@ -107,6 +125,11 @@ public sealed record ExportReport(
     [property: JsonPropertyName("tolerance")] float Tolerance,
     [property: JsonPropertyName("opset")] int Opset)
 {
+    /// <summary>What was measured of foldin.onnx, when the model has one.</summary>
+    [JsonPropertyName("foldin")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public FoldInReport? FoldIn { get; init; }
+
     /// <summary>As one line of JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this) + "\n";
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using AutoRec.Contracts;
 using Google.Protobuf;
 using Onnx;
@@ -33,7 +32,7 @@ public static class OnnxModelBuilder
         string x = WriteFill(nodes, spec, columns);
         if (spec.SideWidth > 0)
         {
-            x = nodes.Add("Concat", [x, ModelGraph.SideInput], "with_side", Int("axis", 1));
+            x = nodes.Add("Concat", [x, ModelGraph.SideInput], "with_side", NodeWriter.Int("axis", 1));
         }
 
         IReadOnlyList<int> starts = weights.TowerStarts;
@@ -56,14 +55,14 @@ public static class OnnxModelBuilder
             if (i == last && starts.Count > 1)
             {
                 towerOutputs.Add(x);
-                x = nodes.Add("Concat", [.. towerOutputs], "tower_codes", Int("axis", 1));
+                x = nodes.Add("Concat", [.. towerOutputs], "tower_codes", NodeWriter.Int("axis", 1));
             }
 
             DenseLayer layer = weights.Layers[i];
             string bias = nodes.Constant(ModelGraph.LayerBias(i), layer.Bias, [layer.Outputs]);
             // Tied layers are written with their own (transposed) copy: simpler graphs, same numbers.
             string weight = nodes.Constant(ModelGraph.LayerWeight(i), layer.Weight, [layer.Outputs, layer.Inputs]);
-            string y = nodes.Add("Gemm", [x, weight, bias], $"layer{i}.linear", Int("transB", 1));
+            string y = nodes.Add("Gemm", [x, weight, bias], $"layer{i}.linear", NodeWriter.Int("transB", 1));
 
             x = WriteActivation(nodes, y, layer.Activation, $"layer{i}");
         }
@@ -119,9 +118,9 @@ public static class OnnxModelBuilder
     {
         string axes = nodes.Int64Constant("axis1", [1]);
         string known = nodes.Add("Not", [unknown], "known");
-        string knownFloat = nodes.Add("Cast", [known], "known_float", Int("to", (long)TensorProto.Types.DataType.Float));
-        string count = nodes.Add("ReduceSum", [knownFloat, axes], "count", Int("keepdims", 1));
-        string sum = nodes.Add("ReduceSum", [ModelGraph.RatingsInput, axes], "sum", Int("keepdims", 1));
+        string knownFloat = nodes.Add("Cast", [known], "known_float", NodeWriter.Int("to", (long)TensorProto.Types.DataType.Float));
+        string count = nodes.Add("ReduceSum", [knownFloat, axes], "count", NodeWriter.Int("keepdims", 1));
+        string sum = nodes.Add("ReduceSum", [ModelGraph.RatingsInput, axes], "sum", NodeWriter.Int("keepdims", 1));
         string one = nodes.Constant("one", [1f], []);
         string mean = nodes.Add("Div", [sum, nodes.Add("Max", [count, one], "count_at_least_one")], "mean");
         string hasAny = nodes.Add("Greater", [count, nodes.Constant("zero_count", [0f], [])], "has_ratings");
@@ -134,9 +133,9 @@ public static class OnnxModelBuilder
         Activation.Sigmoid => nodes.Add("Sigmoid", [x], $"{prefix}.sigmoid"),
         Activation.Relu => nodes.Add("Relu", [x], $"{prefix}.relu"),
         Activation.Tanh => nodes.Add("Tanh", [x], $"{prefix}.tanh"),
-        Activation.Elu => nodes.Add("Elu", [x], $"{prefix}.elu", Float("alpha", 1f)),
-        Activation.Selu => nodes.Add("Selu", [x], $"{prefix}.selu", Float("alpha", Activations.SeluAlpha), Float("gamma", Activations.SeluGamma)),
-        Activation.LeakyRelu => nodes.Add("LeakyRelu", [x], $"{prefix}.leaky_relu", Float("alpha", Activations.LeakyReluSlope)),
+        Activation.Elu => nodes.Add("Elu", [x], $"{prefix}.elu", NodeWriter.Float("alpha", 1f)),
+        Activation.Selu => nodes.Add("Selu", [x], $"{prefix}.selu", NodeWriter.Float("alpha", Activations.SeluAlpha), NodeWriter.Float("gamma", Activations.SeluGamma)),
+        Activation.LeakyRelu => nodes.Add("LeakyRelu", [x], $"{prefix}.leaky_relu", NodeWriter.Float("alpha", Activations.LeakyReluSlope)),
         Activation.Swish => nodes.Add("Mul", [x, nodes.Add("Sigmoid", [x], $"{prefix}.swish_gate")], $"{prefix}.swish"),
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "not an activation"),
     };
@@ -161,43 +160,4 @@ public static class OnnxModelBuilder
             },
         },
     };
-
-    private static AttributeProto Int(string name, long value) =>
-        new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
-
-    private static AttributeProto Float(string name, float value) =>
-        new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
-
-    /// <summary>Adds nodes and initializers with unique names.</summary>
-    private sealed class NodeWriter(GraphProto graph)
-    {
-        public string Add(string op, string[] inputs, string output, params AttributeProto[] attributes)
-        {
-            var node = new NodeProto { OpType = op, Name = output };
-            node.Input.AddRange(inputs);
-            node.Output.Add(output);
-            node.Attribute.AddRange(attributes);
-            graph.Node.Add(node);
-            return output;
-        }
-
-        public string Constant(string name, float[] values, long[] dims)
-        {
-            var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
-            tensor.Dims.AddRange(dims);
-            // raw_data is little-endian; so is every platform .NET runs on.
-            tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan()));
-            graph.Initializer.Add(tensor);
-            return name;
-        }
-
-        public string Int64Constant(string name, long[] values)
-        {
-            var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
-            tensor.Dims.Add(values.Length);
-            tensor.Int64Data.AddRange(values);
-            graph.Initializer.Add(tensor);
-            return name;
-        }
-    }
 }
