@@ -12,9 +12,11 @@ column and the rating scale. ONNX Runtime's Python API exposes it as custom_meta
 A user-based model's input is one user's ratings by movie: the user's row is --ratings, or their ratings in
 TRAIN.parquet. An item-based model's input is one movie's ratings by every user, so a user's predictions need
 every movie's row: they are built from TRAIN.parquet (every movie in it), run in batches of 256, and the user's
-column is read off each, as AutoRec.Inference's Recommender.Create does for item-based models. Either way the movies the user rated
-(in --ratings or TRAIN.parquet) are left out; best first, equal scores by ascending movie id. Exit codes: 0 done,
-1 error, 2 a model this example cannot serve this way (side features; an item-based model given --ratings).
+column is read off each, as AutoRec.Inference's Recommender.Create does for item-based models. A new user of an
+item-based model (--ratings) goes through foldin.onnx beside the model (or --foldin), the fold-in as a graph.
+Either way the movies the user rated (in --ratings or TRAIN.parquet) are left out; best first, equal scores by
+ascending movie id. Exit codes: 0 done, 1 error, 2 a model this example cannot serve this way (side features; an
+item-based model given --ratings without a fold-in graph).
 """
 import argparse
 import json
@@ -47,6 +49,7 @@ def parse_args():
     parser.add_argument("--train", help="the training ratings (train.parquet) the user's predictions are built from")
     parser.add_argument("--movies", help="movies.parquet, to print titles")
     parser.add_argument("--count", type=int, default=10)
+    parser.add_argument("--foldin", help="an item-based model's fold-in graph (default: foldin.onnx beside the model)")
     args = parser.parse_args()
     if args.count < 0:
         fail("--count must be a whole number, 0 or more")
@@ -146,9 +149,9 @@ def last_of_each(keys):
     return len(keys) - 1 - reversed_first
 
 
-def parse_ratings(text, meta):
-    """'1:5,50:4' -> {movie id: rating}, checked against the model's ids and scale."""
-    known = set(meta["input_ids"])
+def parse_ratings(text, meta, movie_ids=None):
+    """'1:5,50:4' -> {movie id: rating}, checked against the model's movie ids and scale."""
+    known = set(meta["input_ids"] if movie_ids is None else movie_ids)
     ratings = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         movie, sep, value = part.partition(":")
@@ -221,23 +224,48 @@ def item_based(args, meta, session):
     return f"{len(meta['output_ids'])} users", described, top_n(movie_ids, scores, rated, args.count)
 
 
+def new_user_of_item_based(args, meta, foldin_path):
+    """An item-based model and a user given by ratings: the fold-in graph (foldin.onnx, written by the pipeline's
+    export beside model.onnx) takes the rated movies' rows and ratings and predicts every movie, as
+    AutoRec.Inference folds a new user in."""
+    session = ort.InferenceSession(foldin_path, providers=["CPUExecutionProvider"])
+    props = session.get_modelmeta().custom_metadata_map
+    if props.get("autorec.foldin.format") != "autorec-foldin/1":
+        fail(f"{foldin_path} is not an AutoRec fold-in graph (autorec.foldin.format is not autorec-foldin/1)")
+    movie_ids = json.loads(props["autorec.foldin.movie_ids"])
+    ratings = parse_ratings(args.ratings or "", meta, movie_ids)
+    if not ratings:
+        fail("--ratings needs at least one movieId:rating for the fold-in")
+    row = {movie_id: i for i, movie_id in enumerate(movie_ids)}
+    indices = np.array([row[m] for m in ratings], dtype=np.int64)
+    values = np.array(list(ratings.values()), dtype=np.float32)
+    predictions = session.run(["predictions"], {"movie_indices": indices, "ratings": values})[0]
+    header = f"{len(meta['output_ids'])} users, {len(movie_ids)} movies through {os.path.basename(foldin_path)}"
+    described = f"{len(ratings)} rating(s), folded in ({props['autorec.foldin.steps']} conjugate-gradient steps)"
+    return header, described, top_n(movie_ids, predictions, set(ratings), args.count)
+
+
 def main():
     args = parse_args()
     if not os.path.exists(args.model):
         fail(f"{args.model}: model file not found")
     session = ort.InferenceSession(args.model, providers=["CPUExecutionProvider"])
     meta = read_metadata(session, args.model)
-    if meta["kind"] == "item-based" and args.user is None:
+    foldin_path = args.foldin or os.path.join(os.path.dirname(args.model), "foldin.onnx")
+    if meta["kind"] == "item-based" and args.user is None and not os.path.exists(foldin_path):
         fail(f"{args.model} is an item-based model: its input is one movie's ratings by all {len(meta['input_ids'])} "
-             "users, not a user's ratings, so a user's top 10 needs every movie's row from the training data: "
-             "give --user USER_ID --train TRAIN.parquet instead of --ratings.", 2)
+             "users, not a user's ratings, and there is no fold-in graph beside it (foldin.onnx, written by the export "
+             "stage, or --foldin): give --user USER_ID --train TRAIN.parquet instead of --ratings.", 2)
     if meta["side_features"] or "side" in [i.name for i in session.get_inputs()]:
         per = "user" if meta["kind"] == "user-based" else "movie"
         fail(f"this model needs {len(meta['side_features'])} side features per {per}, which this example does not supply", 2)
     titles = read_titles(args.movies) if args.movies is not None else None
 
-    serve = user_based if meta["kind"] == "user-based" else item_based
-    header, described, top = serve(args, meta, session)
+    if meta["kind"] == "item-based" and args.user is None:
+        header, described, top = new_user_of_item_based(args, meta, foldin_path)
+    else:
+        serve = user_based if meta["kind"] == "user-based" else item_based
+        header, described, top = serve(args, meta, session)
 
     print(f"model: {args.model} ({meta['kind']}, {meta['dataset']}, {header}, "
           f"ratings {meta['rating_min']:g}..{meta['rating_max']:g})")
