@@ -41,6 +41,39 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public void Export_writes_an_item_based_models_fold_in_graph_checked_against_the_library_and_none_for_user_based_models()
+    {
+        using var temp = new TempDir();
+        string data = SyntheticRatings.WriteSplit(temp);
+        string itemConfig = temp.PathOf("item.json");
+        File.WriteAllText(itemConfig, (SyntheticRatings.Config(ModelKind.ItemBased) with { L2Decoder = 1 }).ToJson());
+        string item = temp.PathOf("item");
+        string userConfig = temp.PathOf("user.json");
+        File.WriteAllText(userConfig, SyntheticRatings.Config().ToJson());
+        string user = temp.PathOf("user");
+        Commands.Train(data, itemConfig, item, "tiny", new RecordingProgress());
+        Commands.Train(data, userConfig, user, "tiny", new RecordingProgress());
+        File.WriteAllText(Path.Combine(user, Exporter.FoldInFile), "a fold-in of an earlier item-based model in this folder");
+
+        var progress = new RecordingProgress();
+        Exporter.Export(item, data, progress);
+        Exporter.Export(user, data, new RecordingProgress());
+
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(item, "export.json")));
+        System.Text.Json.JsonElement foldIn = report.RootElement.GetProperty("foldin");
+        Assert.True(foldIn.GetProperty("written").GetBoolean());
+        Assert.InRange(foldIn.GetProperty("short_max_abs_difference").GetSingle(), 0f, FoldInExport.Tolerance);
+        Assert.True(foldIn.GetProperty("short_profiles").GetInt32() > 0);
+        Assert.True(File.Exists(Path.Combine(item, Exporter.FoldInFile)));
+        Assert.Contains(progress.Messages, m => m.StartsWith($"exported {Exporter.FoldInFile}", StringComparison.Ordinal));
+        Assert.Empty(Directory.GetFiles(item, "*.tmp"));
+
+        Assert.False(File.Exists(Path.Combine(user, Exporter.FoldInFile)));
+        using var userReport = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(user, "export.json")));
+        Assert.False(userReport.RootElement.TryGetProperty("foldin", out _));
+    }
+
+    [Fact]
     public void The_command_line_reports_a_bad_config_in_canonical_form()
     {
         using var temp = new TempDir();

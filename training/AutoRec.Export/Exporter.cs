@@ -94,7 +94,7 @@ public static class Exporter
             // An item-based model's fold-in as a graph of its own, for runtimes without this library; none otherwise.
             string foldInPath = Path.Combine(modelDir, FoldInFile);
             foldIn = FoldInExport.Write(staged, Path.Combine(dataDir, "train.parquet"), () => writes.Stage(foldInPath));
-            if (foldIn is null)
+            if (foldIn is not { Written: true })
             {
                 File.Delete(foldInPath); // a fold-in of an earlier model would not belong to this one
             }
@@ -104,7 +104,13 @@ public static class Exporter
         }
 
         progress.Message($"exported {files.Onnx}: ONNX Runtime matches TorchSharp on {rows} rows (max abs difference {difference:G3}, tolerance {tolerance})");
-        if (foldIn is not null)
+        if (foldIn is { Written: false })
+        {
+            progress.Message(
+                $"warning: {FoldInFile} not written: it differs from the library's fold-in by {foldIn.ShortMaxAbsDifference:G3} on profiles of at most {foldIn.Steps} ratings " +
+                $"(tolerance {FoldInExport.Tolerance}; an ill-conditioned fold-in, e.g. l2_decoder 0); other runtimes cannot fold new users into this model");
+        }
+        else if (foldIn is not null)
         {
             progress.Message(
                 $"exported {FoldInFile}: matches the library's fold-in within {foldIn.ShortMaxAbsDifference:G3} on {foldIn.ShortProfiles} profiles of at most {foldIn.Steps} ratings " +
