@@ -116,30 +116,19 @@ public static class FoldInGraphBuilder
         nodes.Add("Clip", [flat, nodes.Constant("rating_min", [spec.RatingMin], []), nodes.Constant("rating_max", [spec.RatingMax], [])], PredictionsOutput);
         graph.Output.Add(Vector(PredictionsOutput, TensorProto.Types.DataType.Float, null, movies));
 
-        var model = new ModelProto
-        {
-            IrVersion = 8,
-            ProducerName = "AutoRec.NET",
-            ProducerVersion = typeof(FoldInGraphBuilder).Assembly.GetName().Version?.ToString() ?? "",
-            Graph = graph,
-            DocString = "Fold-in of a new user into an item-based AutoRec model: rated movies (row indices) and ratings in, every movie's predicted rating out.",
-        };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OnnxModelBuilder.Opset });
-        foreach ((string key, string value) in new SortedDictionary<string, string>(StringComparer.Ordinal)
-        {
-            [FormatKey] = Format,
-            [MovieIdsKey] = JsonSerializer.Serialize(spec.MovieIds),
-            [StepsKey] = spec.Steps.ToString(CultureInfo.InvariantCulture),
-            ["autorec.foldin.lambda"] = spec.Lambda.ToString("R", CultureInfo.InvariantCulture),
-            ["autorec.rating_min"] = spec.RatingMin.ToString("R", CultureInfo.InvariantCulture),
-            ["autorec.rating_max"] = spec.RatingMax.ToString("R", CultureInfo.InvariantCulture),
-            ["autorec.dataset"] = spec.Dataset,
-        })
-        {
-            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
-        }
-
-        return model;
+        return NodeWriter.Model(
+            graph,
+            "Fold-in of a new user into an item-based AutoRec model: rated movies (row indices) and ratings in, every movie's predicted rating out.",
+            new Dictionary<string, string>
+            {
+                [FormatKey] = Format,
+                [MovieIdsKey] = JsonSerializer.Serialize(spec.MovieIds),
+                [StepsKey] = spec.Steps.ToString(CultureInfo.InvariantCulture),
+                ["autorec.foldin.lambda"] = spec.Lambda.ToString("R", CultureInfo.InvariantCulture),
+                ["autorec.rating_min"] = spec.RatingMin.ToString("R", CultureInfo.InvariantCulture),
+                ["autorec.rating_max"] = spec.RatingMax.ToString("R", CultureInfo.InvariantCulture),
+                ["autorec.dataset"] = spec.Dataset,
+            });
     }
 
     private static ValueInfoProto Vector(string name, TensorProto.Types.DataType type, string? dimParam, long dimValue = 0) => new()

@@ -45,6 +45,26 @@ internal sealed class NodeWriter(GraphProto graph)
         return name;
     }
 
+    /// <summary>A model of <paramref name="graph"/> at <see cref="OnnxModelBuilder.Opset"/>, with <paramref name="metadata"/> as metadata_props in key order.</summary>
+    public static ModelProto Model(GraphProto graph, string docString, IEnumerable<KeyValuePair<string, string>> metadata)
+    {
+        var model = new ModelProto
+        {
+            IrVersion = 8,
+            ProducerName = "AutoRec.NET",
+            ProducerVersion = typeof(NodeWriter).Assembly.GetName().Version?.ToString() ?? "",
+            Graph = graph,
+            DocString = docString,
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OnnxModelBuilder.Opset });
+        foreach ((string key, string value) in metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        }
+
+        return model;
+    }
+
     public static AttributeProto Int(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 

@@ -72,21 +72,8 @@ public static class OnnxModelBuilder
         nodes.Add("Clip", [x, min, max], ModelGraph.PredictionsOutput);
         graph.Output.Add(FloatMatrix(ModelGraph.PredictionsOutput, columns));
 
-        var model = new ModelProto
-        {
-            IrVersion = 8,
-            ProducerName = "AutoRec.NET",
-            ProducerVersion = typeof(OnnxModelBuilder).Assembly.GetName().Version?.ToString() ?? "",
-            Graph = graph,
-            DocString = "Autoencoder recommender: input ratings (0 = unknown), output predicted ratings clipped to the scale.",
-        };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
-        foreach ((string key, string value) in spec.Metadata.ToProperties().OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
-        }
-
-        return model;
+        return NodeWriter.Model(
+            graph, "Autoencoder recommender: input ratings (0 = unknown), output predicted ratings clipped to the scale.", spec.Metadata.ToProperties());
     }
 
     /// <summary>Writes the model to <paramref name="path"/> (as given: stage it for atomicity).</summary>
