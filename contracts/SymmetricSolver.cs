@@ -1,57 +1,97 @@
+using System.Runtime.CompilerServices;
+
 namespace AutoRec.Contracts;
 
-/// <summary>The small dense solves of least squares (ridge regressions of matrix factorisation, blend weights).</summary>
+/// <summary>
+/// The one solver of small symmetric positive definite systems: least squares' normal equations (blend weights,
+/// matrix factorisation's ridge regressions, a new user's fold-in). Double precision, in place in the caller's
+/// (often pooled) buffer: A = L·Lᵀ by Cholesky in A's lower triangle, then two triangular solves.
+/// </summary>
 public static class SymmetricSolver
 {
     /// <summary>
-    /// Solves gram · x = right for a symmetric positive definite <paramref name="gram"/> (n × n, row-major, only its
-    /// lower triangle read): Cholesky in place in that triangle, then two triangular solves; x replaces
-    /// <paramref name="right"/>.
+    /// Solves A · x = <paramref name="right"/> for a symmetric positive definite A (<paramref name="system"/>: n × n,
+    /// row-major, only its lower triangle read, which L replaces); x replaces <paramref name="right"/>.
     /// </summary>
-    public static void Solve(double[] gram, double[] right, int n)
+    /// <exception cref="ArgumentException">A is not positive definite (or holds a non-finite value).</exception>
+    public static void Solve(Span<double> system, Span<double> right, int n)
     {
+        if (!TryFactor(system, n))
+        {
+            throw new ArgumentException("the system is not positive definite (or not finite)", nameof(system));
+        }
+
+        SolveFactored(system, n, right);
+    }
+
+    /// <summary>
+    /// Overwrites the lower triangle of the row-major n × n <paramref name="system"/> with L (A = L·Lᵀ); false, with
+    /// the triangle half overwritten, when A is not positive definite. Factor once to solve for several right-hand
+    /// sides with <see cref="SolveFactored"/>.
+    /// </summary>
+    public static bool TryFactor(Span<double> system, int n)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(system.Length, n * n, nameof(system));
         for (int j = 0; j < n; j++)
         {
-            double diagonal = gram[(j * n) + j];
-            for (int p = 0; p < j; p++)
+            Span<double> rowJ = system.Slice(j * n, n);
+            double diagonal = rowJ[j] - Dot(rowJ, rowJ, j);
+            if (!(diagonal > 0))
             {
-                diagonal -= gram[(j * n) + p] * gram[(j * n) + p];
+                return false;
             }
 
-            diagonal = Math.Sqrt(diagonal);
-            gram[(j * n) + j] = diagonal;
+            double pivot = Math.Sqrt(diagonal);
+            rowJ[j] = pivot;
             for (int i = j + 1; i < n; i++)
             {
-                double sum = gram[(i * n) + j];
-                for (int p = 0; p < j; p++)
-                {
-                    sum -= gram[(i * n) + p] * gram[(j * n) + p];
-                }
-
-                gram[(i * n) + j] = sum / diagonal;
+                Span<double> rowI = system.Slice(i * n, n);
+                rowI[j] = (rowI[j] - Dot(rowI, rowJ, j)) / pivot;
             }
         }
 
+        return true;
+    }
+
+    /// <summary>Solves L·Lᵀ x = b in place (<paramref name="x"/> holds b on entry) with the factor from <see cref="TryFactor"/>.</summary>
+    public static void SolveFactored(ReadOnlySpan<double> factor, int n, Span<double> x)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(factor.Length, n * n, nameof(factor));
+        ArgumentOutOfRangeException.ThrowIfLessThan(x.Length, n, nameof(x));
         for (int i = 0; i < n; i++)
         {
-            double sum = right[i];
-            for (int p = 0; p < i; p++)
+            double sum = x[i];
+            for (int k = 0; k < i; k++)
             {
-                sum -= gram[(i * n) + p] * right[p];
+                sum -= factor[(i * n) + k] * x[k];
             }
 
-            right[i] = sum / gram[(i * n) + i];
+            x[i] = sum / factor[(i * n) + i];
         }
 
         for (int i = n - 1; i >= 0; i--)
         {
-            double sum = right[i];
-            for (int p = i + 1; p < n; p++)
+            double sum = x[i];
+            for (int k = i + 1; k < n; k++)
             {
-                sum -= gram[(p * n) + i] * right[p];
+                sum -= factor[(k * n) + i] * x[k];
             }
 
-            right[i] = sum / gram[(i * n) + i];
+            x[i] = sum / factor[(i * n) + i];
         }
+    }
+
+    // Fully optimised from the first call: a fold-in factors a system of up to (hidden + 1)² at start-up, when tiered
+    // compilation would run this loop unoptimised.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int length)
+    {
+        double sum = 0;
+        for (int k = 0; k < length; k++)
+        {
+            sum += x[k] * y[k];
+        }
+
+        return sum;
     }
 }

@@ -1,3 +1,6 @@
+using AutoRec.Inference.FoldIn;
+using AutoRec.Inference.Recommenders;
+
 namespace AutoRec.Inference;
 
 /// <summary>

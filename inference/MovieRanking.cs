@@ -1,3 +1,5 @@
+using AutoRec.Inference.Ranking;
+
 namespace AutoRec.Inference;
 
 /// <summary>

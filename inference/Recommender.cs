@@ -1,4 +1,5 @@
 using AutoRec.Contracts;
+using AutoRec.Inference.Recommenders;
 
 namespace AutoRec.Inference;
 

@@ -1,5 +1,7 @@
 using System.Collections.ObjectModel;
 using AutoRec.Contracts;
+using AutoRec.Inference.Network;
+using AutoRec.Inference.Rows;
 using Microsoft.ML.OnnxRuntime;
 using ModelMetadata = AutoRec.Contracts.ModelMetadata;
 

@@ -1,3 +1,5 @@
+using AutoRec.Inference.Network;
+using AutoRec.Inference.Recommenders;
 using AutoRec.Onnx;
 using Onnx;
 

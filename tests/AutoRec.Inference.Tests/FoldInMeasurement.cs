@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using AutoRec.Data;
+using AutoRec.Inference.FoldIn;
+using AutoRec.Inference.Network;
+using AutoRec.Inference.Recommenders;
 using Xunit.Abstractions;
 
 namespace AutoRec.Inference.Tests;

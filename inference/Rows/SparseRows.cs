@@ -1,6 +1,6 @@
 using AutoRec.Contracts;
 
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Rows;
 
 /// <summary>
 /// Known ratings laid out as a model's rows: by user for user-based models, by movie for item-based ones, each

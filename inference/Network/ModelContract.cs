@@ -1,9 +1,9 @@
 using AutoRec.Contracts;
 using Microsoft.ML.OnnxRuntime;
-using ModelMetadata = AutoRec.Contracts.ModelMetadata;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using ModelMetadata = AutoRec.Contracts.ModelMetadata;
 
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Network;
 
 /// <summary>
 /// Checks that an open session is an AutoRec export: its <c>autorec.*</c> metadata (parsed by

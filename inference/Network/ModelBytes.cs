@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Network;
 
 /// <summary>
 /// The bytes a model was opened from, for reading its layers later (<see cref="NetworkGraph"/>) without holding a

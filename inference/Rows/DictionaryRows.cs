@@ -1,4 +1,4 @@
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Rows;
 
 /// <summary>Rows given as ratings by input id, each predicted into a new array (<see cref="RecommenderModel.PredictBatch"/>).</summary>
 internal readonly struct DictionaryRows(

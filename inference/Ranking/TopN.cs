@@ -1,4 +1,4 @@
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Ranking;
 
 /// <summary>Picks the best-scored movies: score descending, ties by ascending movie id, so results are deterministic.</summary>
 internal static class TopN

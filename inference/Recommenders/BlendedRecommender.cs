@@ -1,7 +1,9 @@
 using System.Buffers;
 using AutoRec.Contracts;
+using AutoRec.Inference.Numerics;
+using AutoRec.Inference.Ranking;
 
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Recommenders;
 
 /// <summary>
 /// Recommends with a <see cref="BlendedModel"/>: every call asks each member's own recommender (item-based members

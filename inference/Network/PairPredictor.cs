@@ -1,4 +1,6 @@
-namespace AutoRec.Inference;
+using AutoRec.Inference.Rows;
+
+namespace AutoRec.Inference.Network;
 
 /// <summary>
 /// Predicts many (row, output column) pairs with one network run per distinct row, in batches, so a test set costs

@@ -1,6 +1,9 @@
 using System.Buffers;
+using AutoRec.Contracts;
+using AutoRec.Inference.Numerics;
+using AutoRec.Inference.Recommenders;
 
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.FoldIn;
 
 /// <summary>
 /// Folds a new user into an item-based model: the decoder row w and bias b that minimise
@@ -50,8 +53,8 @@ internal static class RidgeFoldIn
             }
 
             Factor(system, n);
-            Cholesky.Solve(system, n, x);
-            Cholesky.Solve(system, n, y);
+            SymmetricSolver.SolveFactored(system, n, x);
+            SymmetricSolver.SolveFactored(system, n, y);
             double bias = Sum(x) / Sum(y);
             w.Clear();
             for (int i = 0; i < n; i++)
@@ -105,7 +108,7 @@ internal static class RidgeFoldIn
             }
 
             Factor(system, p);
-            Cholesky.Solve(system, p, rhs);
+            SymmetricSolver.SolveFactored(system, p, rhs);
             for (int q = 0; q < h; q++)
             {
                 w[q] = (float)rhs[q];
@@ -121,7 +124,7 @@ internal static class RidgeFoldIn
 
     private static void Factor(Span<double> system, int n)
     {
-        if (!Cholesky.Factor(system, n))
+        if (!SymmetricSolver.TryFactor(system, n))
         {
             // λ > 0 makes both systems positive definite: only non-finite codes get here.
             throw new InvalidOperationException("the fold-in's normal equations are not positive definite: the model's movie codes are not finite");

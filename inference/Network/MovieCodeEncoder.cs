@@ -1,6 +1,8 @@
+using AutoRec.Inference.Numerics;
+using AutoRec.Inference.Rows;
 using Microsoft.ML.OnnxRuntime;
 
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Network;
 
 /// <summary>
 /// Computes an item-based model's movie codes: the last hidden layer's output for each movie's training column

@@ -1,4 +1,4 @@
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Rows;
 
 /// <summary>Dense row-major rows, already checked, predicted into the caller's span (<see cref="RecommenderModel.PredictDense"/>).</summary>
 internal readonly ref struct DenseRows : IRowBatch

@@ -1,4 +1,4 @@
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Ranking;
 
 /// <summary>
 /// Words the one error for ids a recommender does not know: an <see cref="ArgumentException"/> naming every one of

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using AutoRec.Contracts;
 
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.FoldIn;
 
 /// <summary>
 /// The ridge penalty a new user's decoder row gets when folded into an item-based model, derived from the training

@@ -1,8 +1,9 @@
 using AutoRec.Contracts;
+using AutoRec.Inference.Rows;
 using Microsoft.ML.OnnxRuntime;
 using ModelMetadata = AutoRec.Contracts.ModelMetadata;
 
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Network;
 
 /// <summary>
 /// The ONNX Runtime session of a model, checked to be an AutoRec export, and its batching loop

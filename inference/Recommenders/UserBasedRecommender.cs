@@ -1,7 +1,9 @@
 using System.Buffers;
 using AutoRec.Contracts;
+using AutoRec.Inference.Network;
+using AutoRec.Inference.Ranking;
 
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Recommenders;
 
 /// <summary>
 /// Recommends with a user-based model: a user's row is their ratings, so each call runs one row through the network

@@ -1,7 +1,7 @@
 using System.Collections.ObjectModel;
 using AutoRec.Contracts;
 
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Network;
 
 /// <summary>
 /// Maps a model's dataset ids to its input and output columns, and words the one error for an id the model does

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using AutoRec.Contracts;
 
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Numerics;
 
 /// <summary>The activations as the exported graph computes them (ONNX Sigmoid, Relu, Elu, Selu, LeakyRelu, Tanh; swish as x·sigmoid(x)).</summary>
 internal static class ActivationMath

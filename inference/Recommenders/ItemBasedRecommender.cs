@@ -1,7 +1,12 @@
 using System.Buffers;
 using AutoRec.Contracts;
+using AutoRec.Inference.FoldIn;
+using AutoRec.Inference.Network;
+using AutoRec.Inference.Numerics;
+using AutoRec.Inference.Ranking;
+using AutoRec.Inference.Rows;
 
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Recommenders;
 
 /// <summary>
 /// Recommends with an item-based model served as the factorisation it is: the encoder turns each movie's training

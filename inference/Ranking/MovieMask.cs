@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Ranking;
 
 /// <summary>
 /// The movies a top-N call leaves out, one bit per movie index, in a pooled buffer: marking a user's rated movies and

@@ -1,4 +1,4 @@
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Ranking;
 
 /// <summary>
 /// The movies a recommender scores, by id and by index (the order of its score arrays), and the checks every

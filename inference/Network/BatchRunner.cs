@@ -1,7 +1,8 @@
 using System.Buffers;
+using AutoRec.Inference.Rows;
 using Microsoft.ML.OnnxRuntime;
 
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Network;
 
 /// <summary>
 /// The one loop that runs rows through an ONNX Runtime session: in batches, with pooled buffers, reading one float32

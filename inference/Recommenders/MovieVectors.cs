@@ -1,6 +1,7 @@
 using System.Buffers;
+using AutoRec.Inference.Numerics;
 
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Recommenders;
 
 /// <summary>
 /// One vector per movie, row-major and contiguous (an item-based model's codes, a user-based model's output-layer

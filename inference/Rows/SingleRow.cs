@@ -1,4 +1,4 @@
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Rows;
 
 /// <summary>One row given as ratings by input id, predicted into the caller's span (<see cref="RecommenderModel.PredictInto"/>).</summary>
 internal readonly ref struct SingleRow : IRowBatch

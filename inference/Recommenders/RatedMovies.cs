@@ -1,4 +1,4 @@
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Recommenders;
 
 /// <summary>
 /// The movie indices each user rated in the training ratings, as one sorted array per user laid end to end

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Numerics;
 
 /// <summary>
 /// The few vector kernels the factor paths run (dot products, axpy, clipping), written with <see cref="Vector{T}"/>
@@ -97,19 +97,6 @@ internal static class Simd
         {
             y[i] += a * x[i];
         }
-    }
-
-    /// <summary>Σ x_i y_i in double precision.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
-    {
-        double sum = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            sum += x[i] * y[i];
-        }
-
-        return sum;
     }
 
     /// <summary><paramref name="scores"/>[j] = rows[j] · <paramref name="vector"/> + <paramref name="bias"/> for the row-major rows of <paramref name="matrix"/>.</summary>

@@ -3,7 +3,7 @@ using AutoRec.Contracts;
 using Google.Protobuf;
 using Onnx;
 
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Network;
 
 /// <summary>One dense layer read from a model file: y = activation(W·x + b), W [Outputs, Inputs] row-major.</summary>
 internal sealed record DenseLayerWeights(int Inputs, int Outputs, float[] Weight, float[] Bias, Activation Activation);

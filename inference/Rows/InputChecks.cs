@@ -1,6 +1,7 @@
 using AutoRec.Contracts;
+using AutoRec.Inference.Network;
 
-namespace AutoRec.Inference;
+namespace AutoRec.Inference.Rows;
 
 /// <summary>
 /// The rules for what callers pass in: a rating of <see cref="RecommenderModel.UnknownRating"/> (0) is unknown,

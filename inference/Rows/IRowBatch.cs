@@ -1,4 +1,6 @@
-namespace AutoRec.Inference;
+using AutoRec.Inference.Network;
+
+namespace AutoRec.Inference.Rows;
 
 /// <summary>
 /// The rows of one <see cref="ModelSession.Run{TRows}"/>: writes each row's inputs and takes its predictions.
