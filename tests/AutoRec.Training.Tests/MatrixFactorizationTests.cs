@@ -30,13 +30,4 @@ public sealed class MatrixFactorizationTests
         TrainingData items = SyntheticRatings.Data(ModelKind.ItemBased);
         Assert.Throws<ArgumentException>(() => new BiasedMatrixFactorization(new MatrixFactorizationConfig(), items));
     }
-
-    [Fact]
-    public void The_symmetric_solver_solves_a_positive_definite_system()
-    {
-        double[] gram = [4, 0, 0, 2, 5, 0, 1, 3, 6]; // lower triangle of [[4,2,1],[2,5,3],[1,3,6]]
-        double[] right = [7, 10, 10]; // = A · [1, 1, 1]
-        SymmetricSolver.Solve(gram, right, 3);
-        Assert.All(right, x => Assert.Equal(1.0, x, 12));
-    }
 }
