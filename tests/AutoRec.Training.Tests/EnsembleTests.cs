@@ -1,4 +1,6 @@
 using AutoRec.Export;
+using AutoRec.Training.Cli;
+using AutoRec.Training.Composite;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Model;

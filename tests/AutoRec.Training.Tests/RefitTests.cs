@@ -1,4 +1,5 @@
 using AutoRec.Data;
+using AutoRec.Training.Composite;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Training;

@@ -115,7 +115,7 @@ public sealed class SparseFullBatchTests
         // Tied weights need the dense matrix: full-batch on it, and --path sparse is refused with the reason.
         ModelConfig tied = config with { KernelDimensions = 0, KernelL2 = 0, TiedWeights = true, Layers = [8] };
         Assert.Equal(TrainingPathKind.FullBatch, TrainingPath.Choose(tied).Kind);
-        Assert.Contains("tied_weights", Assert.Throws<Cli.UsageException>(() => TrainingPath.Resolve(tied, "sparse")).Message, StringComparison.Ordinal);
+        Assert.Contains("tied_weights", Assert.Throws<UsageException>(() => TrainingPath.Resolve(tied, "sparse")).Message, StringComparison.Ordinal);
 
         // Kernel layers with Adam stay on the dense path.
         Assert.Equal(TrainingPathKind.Dense, TrainingPath.Choose(config with { Optimizer = OptimizerKind.Adam, LearningRate = 1e-3 }).Kind);

@@ -1,4 +1,4 @@
-using AutoRec.Training.Cli;
+using AutoRec.Training;
 
 namespace AutoRec.Export;
 

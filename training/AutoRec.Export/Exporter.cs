@@ -4,7 +4,6 @@ using System.Text.Json.Serialization;
 using AutoRec.Data;
 using AutoRec.Onnx;
 using AutoRec.Training;
-using AutoRec.Training.Cli;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Model;

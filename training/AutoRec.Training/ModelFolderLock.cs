@@ -1,5 +1,3 @@
-using AutoRec.Training.Cli;
-
 namespace AutoRec.Training;
 
 /// <summary>

@@ -73,16 +73,3 @@ public static class ToolErrors
         return 1;
     }
 }
-
-/// <summary>The command line is wrong: reported with the tool's usage.</summary>
-public sealed class UsageException(string message) : Exception(message);
-
-/// <summary>A failure that carries its own error code (e.g. the export's AR2101), and the file it concerns when there is one.</summary>
-public class CodedException(string code, string message, string? filePath = null) : Exception(message)
-{
-    /// <summary>The error code (ARnnnn).</summary>
-    public string Code { get; } = code;
-
-    /// <summary>The file the error is about, or null.</summary>
-    public string? FilePath { get; } = filePath;
-}

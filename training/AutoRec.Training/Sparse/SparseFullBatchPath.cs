@@ -2,6 +2,7 @@ using AutoRec.Contracts;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Model;
+using AutoRec.Training.Optimization;
 using AutoRec.Training.Training;
 using static TorchSharp.torch;
 

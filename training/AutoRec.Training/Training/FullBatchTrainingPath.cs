@@ -2,6 +2,7 @@ using AutoRec.Contracts;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Model;
+using AutoRec.Training.Optimization;
 using static TorchSharp.torch;
 
 namespace AutoRec.Training.Training;

@@ -18,7 +18,7 @@ public sealed record TrainingOutcome(
     nn.Module<Tensor, Tensor> Network, IReadOnlyList<EpochResult> History, int BestEpoch, RmseResult Validation,
     RmseResult Test, double TrainSeconds, bool StoppedEarly, RmseResult LastEpochTest, float[] ValidationPredictions, float[] TestPredictions)
 {
-    /// <summary>What the run chose on validation, for a refit (<see cref="RefitTrainer"/>).</summary>
+    /// <summary>What the run chose on validation, for a refit (<c>Composite.RefitTrainer</c> reads it).</summary>
     public ModelSelection Selected { get; init; } = ModelSelection.Of(BestEpoch);
 }
 

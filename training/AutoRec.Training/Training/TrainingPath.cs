@@ -1,4 +1,3 @@
-using AutoRec.Training.Cli;
 using AutoRec.Training.Configuration;
 
 namespace AutoRec.Training.Training;

@@ -1,4 +1,4 @@
-namespace AutoRec.Training.Training;
+namespace AutoRec.Training.Optimization;
 
 /// <summary>
 /// L-BFGS with a strong-Wolfe line search over a flat float vector: a port of PyTorch's <c>torch.optim.LBFGS</c>

@@ -3,8 +3,9 @@ using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Model;
 using AutoRec.Training.Reporting;
+using AutoRec.Training.Training;
 
-namespace AutoRec.Training.Training;
+namespace AutoRec.Training.Composite;
 
 /// <summary>
 /// Trains a config with <see cref="ModelConfig.Towers"/>: each tower as its own config (its own checkpoint folder,

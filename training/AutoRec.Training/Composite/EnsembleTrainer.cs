@@ -3,9 +3,10 @@ using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Model;
 using AutoRec.Training.Reporting;
+using AutoRec.Training.Training;
 using static TorchSharp.torch;
 
-namespace AutoRec.Training.Training;
+namespace AutoRec.Training.Composite;
 
 /// <summary>
 /// Trains a config: one <see cref="Trainer"/> run, or for <see cref="ModelConfig.Ensemble"/> members one run per seed

@@ -1,8 +1,9 @@
+using AutoRec.Training.Composite;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Training;
 
-namespace AutoRec.Training;
+namespace AutoRec.Training.Cli;
 
 /// <summary>
 /// Checks a config's memory need against the machine before anything is allocated: a typo such as

@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using AutoRec.Contracts;
 using AutoRec.Data;
-using AutoRec.Training.Cli;
+using AutoRec.Training.Composite;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Reporting;
 using AutoRec.Training.Training;
 
-namespace AutoRec.Training;
+namespace AutoRec.Training.Cli;
 
 /// <summary>The commands of <c>autorec-train</c>: train a model, measure training speed.</summary>
 public static class Commands

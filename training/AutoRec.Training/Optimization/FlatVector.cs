@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace AutoRec.Training.Training;
+namespace AutoRec.Training.Optimization;
 
 /// <summary>
 /// The vector arithmetic of <see cref="Lbfgs"/> on flat float arrays (millions of parameters): TensorPrimitives

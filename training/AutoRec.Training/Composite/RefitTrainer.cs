@@ -2,8 +2,9 @@ using AutoRec.Contracts;
 using AutoRec.Training.Configuration;
 using AutoRec.Training.Data;
 using AutoRec.Training.Reporting;
+using AutoRec.Training.Training;
 
-namespace AutoRec.Training.Training;
+namespace AutoRec.Training.Composite;
 
 /// <summary>
 /// Protocol B: a config trained again, with every choice protocol A made on validation (<see cref="ModelSelection"/>), on
