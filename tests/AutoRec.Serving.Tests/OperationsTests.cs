@@ -44,6 +44,28 @@ public sealed class OperationsTests(UserBasedService served) : IClassFixture<Use
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
         }
 
-        Assert.True(paths.GetProperty("/v1/recommendations").GetProperty("post").TryGetProperty("requestBody", out _));
+        foreach (string path in new[] { "/v1/recommendations", "/v1/predictions" })
+        {
+            // Declared by the JsonRequest<T> parameter: the body and the answers to a bad one.
+            JsonElement post = paths.GetProperty(path).GetProperty("post");
+            Assert.True(post.TryGetProperty("requestBody", out _), $"{path}: no requestBody");
+            foreach (string status in (string[])["400", "413", "415"])
+            {
+                Assert.True(post.GetProperty("responses").TryGetProperty(status, out _), $"{path}: no {status}");
+            }
+        }
+
+        // The endpoints that answer from the model say they can answer 503 (declared once, by their ServedModel
+        // parameter, which is bound by the service and so is no parameter of the API); the experiments need no model.
+        foreach (JsonProperty path in paths.EnumerateObject().Where(p => p.Name.StartsWith("/v1/", StringComparison.Ordinal)))
+        {
+            foreach (JsonProperty operation in path.Value.EnumerateObject())
+            {
+                bool documents503 = operation.Value.GetProperty("responses").TryGetProperty("503", out _);
+                Assert.True(documents503 != path.Name.StartsWith("/v1/experiments", StringComparison.Ordinal), $"{operation.Name} {path.Name}: 503 documented {documents503}");
+                string[] parameters = operation.Value.TryGetProperty("parameters", out JsonElement list) ? [.. list.EnumerateArray().Select(x => x.GetProperty("name").GetString()!)] : [];
+                Assert.DoesNotContain("served", parameters);
+            }
+        }
     }
 }

@@ -13,23 +13,17 @@ internal static class ModelEndpoints
     {
         v1.MapGet("/model", Describe)
             .WithName("Model")
-            .WithSummary("The model being served: kind, dataset, version, test RMSE and gate, training run, split, blend members, last reload")
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithSummary("The model being served: kind, dataset, version, test RMSE and gate, training run, split, blend members, last reload");
         v1.MapGet("/model/history", History)
             .WithName("ModelHistory")
             .WithSummary("The served model's learning curve (model/history.csv): one array per column, one entry per epoch")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return v1;
     }
 
-    private static Results<Ok<ModelResponse>, ProblemHttpResult> Describe(ModelHolder models, ReloadStatus reloads)
+    private static Results<Ok<ModelResponse>, ProblemHttpResult> Describe(ServedModel served, ReloadStatus reloads)
     {
-        using GenerationLease lease = models.Acquire();
-        if (lease.Generation is not { } generation)
-        {
-            return Problems.NotReady();
-        }
+        ModelGeneration generation = served.Generation;
 
         ValidationReport? validation = generation.Validation;
         RatingScale scale = generation.Scale;
@@ -59,13 +53,9 @@ internal static class ModelEndpoints
             [.. generation.Catalog.Genres]));
     }
 
-    private static Results<Ok<LearningCurveResponse>, ProblemHttpResult> History(ModelHolder models)
+    private static Results<Ok<LearningCurveResponse>, ProblemHttpResult> History(ServedModel served)
     {
-        using GenerationLease lease = models.Acquire();
-        if (lease.Generation is not { } generation)
-        {
-            return Problems.NotReady();
-        }
+        ModelGeneration generation = served.Generation;
 
         return generation.Card.History is { } history
             ? TypedResults.Ok(new LearningCurveResponse(generation.Version, history.Columns))

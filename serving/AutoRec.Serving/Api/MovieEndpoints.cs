@@ -19,19 +19,16 @@ internal static class MovieEndpoints
         v1.MapGet("/movies", Search)
             .WithName("SearchMovies")
             .WithSummary("Movies the model scores whose title holds every word of q (any case, accents ignored), title-prefix matches first, then the most rated")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         v1.MapGet("/movies/{id}", Describe)
             .WithName("Movie")
             .WithSummary("One movie: title, year, genres, its training ratings and their spread, and the model's predicted ratings of it over its users")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         v1.MapGet("/movies/{id}/similar", Similar)
             .WithName("SimilarMovies")
             .WithSummary("The movies most similar to a given one, by the cosine of the model's movie vectors")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return v1;
     }
 
@@ -39,16 +36,12 @@ internal static class MovieEndpoints
     /// <param name="n">How many (1 to 100, default 10).</param>
     /// <param name="offset">How many better matches to skip (default 0).</param>
     /// <param name="genres">Only movies with one of these genres (repeat the parameter for several).</param>
-    /// <param name="models">The model being served.</param>
+    /// <param name="served">The model being served.</param>
     /// <param name="options">The request limits.</param>
     private static Results<Ok<MovieSearchResponse>, ProblemHttpResult> Search(
-        string? q, int? n, int? offset, string[]? genres, ModelHolder models, IOptions<ServingOptions> options)
+        string? q, int? n, int? offset, string[]? genres, ServedModel served, IOptions<ServingOptions> options)
     {
-        using GenerationLease lease = models.Acquire();
-        if (lease.Generation is not { } generation)
-        {
-            return Problems.NotReady();
-        }
+        ModelGeneration generation = served.Generation;
 
         if (RequestRules.CheckPage(n, offset, options.Value, out int count, out int skip) is { } badPage)
         {
@@ -72,15 +65,11 @@ internal static class MovieEndpoints
     }
 
     /// <param name="id">A movie the model scores.</param>
-    /// <param name="models">The model being served.</param>
+    /// <param name="served">The model being served.</param>
     /// <param name="metrics">Where the model's run time goes.</param>
-    private static Results<Ok<MovieResponse>, ProblemHttpResult> Describe(int id, ModelHolder models, ServingMetrics metrics)
+    private static Results<Ok<MovieResponse>, ProblemHttpResult> Describe(int id, ServedModel served, ServingMetrics metrics)
     {
-        using GenerationLease lease = models.Acquire();
-        if (lease.Generation is not { } generation)
-        {
-            return Problems.NotReady();
-        }
+        ModelGeneration generation = served.Generation;
 
         if (!generation.Recommender.ContainsMovie(id))
         {
@@ -102,17 +91,13 @@ internal static class MovieEndpoints
     /// <param name="offset">How many of the most similar to skip (default 0).</param>
     /// <param name="genres">Only movies with one of these genres (repeat the parameter for several).</param>
     /// <param name="among">Only these movies (repeat the parameter): e.g. the movies a user rated, to tell which of them a recommendation is most like.</param>
-    /// <param name="models">The model being served.</param>
+    /// <param name="served">The model being served.</param>
     /// <param name="options">The request limits.</param>
     /// <param name="metrics">Where the model's run time goes.</param>
     private static Results<Ok<SimilarMoviesResponse>, ProblemHttpResult> Similar(
-        int id, int? n, int? offset, string[]? genres, int[]? among, ModelHolder models, IOptions<ServingOptions> options, ServingMetrics metrics)
+        int id, int? n, int? offset, string[]? genres, int[]? among, ServedModel served, IOptions<ServingOptions> options, ServingMetrics metrics)
     {
-        using GenerationLease lease = models.Acquire();
-        if (lease.Generation is not { } generation)
-        {
-            return Problems.NotReady();
-        }
+        ModelGeneration generation = served.Generation;
 
         if (RequestRules.CheckPage(n, offset, options.Value, out int count, out int skip) is { } badPage)
         {

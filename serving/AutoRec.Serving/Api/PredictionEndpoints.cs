@@ -15,31 +15,20 @@ internal static class PredictionEndpoints
         v1.MapPost("/predictions", Predict)
             .WithName("Predict")
             .WithSummary("Predicted ratings of given movies for a known user (userId) or anyone (ratings)")
-            .Accepts<PredictionRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status501NotImplemented)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status501NotImplemented);
         return v1;
     }
 
     private static async Task<Results<Ok<PredictionsResponse>, ProblemHttpResult>> Predict(
-        HttpContext context, ModelHolder models, IOptions<ServingOptions> options, ServingMetrics metrics)
+        JsonRequest<PredictionRequest> request, ServedModel served, IOptions<ServingOptions> options, ServingMetrics metrics)
     {
         ServingOptions limits = options.Value;
-        (PredictionRequest? body, ProblemHttpResult? badBody) = await JsonBody.ReadAsync<PredictionRequest>(context, limits.MaxRequestBodyBytes);
-        if (badBody is not null)
-        {
-            return badBody;
-        }
+        PredictionRequest body = request.Body;
 
-        using GenerationLease lease = models.Acquire();
-        if (lease.Generation is not { } generation)
-        {
-            return Problems.NotReady();
-        }
+        ModelGeneration generation = served.Generation;
 
-        if (RequestRules.CheckMovieIds(body!.MovieIds, generation, limits) is { } badMovies)
+        if (RequestRules.CheckMovieIds(body.MovieIds, generation, limits) is { } badMovies)
         {
             return badMovies;
         }

@@ -17,32 +17,20 @@ internal static class RecommendationEndpoints
         v1.MapPost("/recommendations", Recommend)
             .WithName("RecommendForRatings")
             .WithSummary("The best movies for a user given by their ratings, leaving out the rated and excluded ones")
-            .Accepts<RatingsRecommendationRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status501NotImplemented)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status501NotImplemented);
         return v1;
     }
 
     private static async Task<Results<Ok<RecommendationsResponse>, ProblemHttpResult>> Recommend(
-        HttpContext context, ModelHolder models, IOptions<ServingOptions> options, ServingMetrics metrics)
+        JsonRequest<RatingsRecommendationRequest> request, ServedModel served, IOptions<ServingOptions> options, ServingMetrics metrics)
     {
         ServingOptions limits = options.Value;
-        (RatingsRecommendationRequest? body, ProblemHttpResult? badBody) =
-            await JsonBody.ReadAsync<RatingsRecommendationRequest>(context, limits.MaxRequestBodyBytes);
-        if (badBody is not null)
-        {
-            return badBody;
-        }
+        RatingsRecommendationRequest body = request.Body;
 
-        using GenerationLease lease = models.Acquire();
-        if (lease.Generation is not { } generation)
-        {
-            return Problems.NotReady();
-        }
+        ModelGeneration generation = served.Generation;
 
-        if (RequestRules.CheckPage(body!.N, body.Offset, limits, out int count, out int skip) is { } badPage)
+        if (RequestRules.CheckPage(body.N, body.Offset, limits, out int count, out int skip) is { } badPage)
         {
             return badPage;
         }

@@ -17,25 +17,19 @@ internal static class UserEndpoints
             .WithName("RecommendForUser")
             .WithSummary("The best movies for a known user, leaving out those they rated")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         v1.MapGet("/users/{id}/ratings", Ratings)
             .WithName("UserRatings")
             .WithSummary("A known user's training ratings, best first: what the model learnt them from")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return v1;
     }
 
     /// <param name="id">A user id of the training data.</param>
-    /// <param name="models">The model being served.</param>
-    private static Results<Ok<UserRatingsResponse>, ProblemHttpResult> Ratings(int id, ModelHolder models)
+    /// <param name="served">The model being served.</param>
+    private static Results<Ok<UserRatingsResponse>, ProblemHttpResult> Ratings(int id, ServedModel served)
     {
-        using GenerationLease lease = models.Acquire();
-        if (lease.Generation is not { } generation)
-        {
-            return Problems.NotReady();
-        }
+        ModelGeneration generation = served.Generation;
 
         if (!generation.Recommender.ContainsUser(id))
         {
@@ -53,17 +47,13 @@ internal static class UserEndpoints
     /// <param name="n">How many (1 to 100, default 10).</param>
     /// <param name="offset">How many of the best to skip (default 0).</param>
     /// <param name="genres">Only movies with one of these genres (repeat the parameter for several).</param>
-    /// <param name="models">The model being served.</param>
+    /// <param name="served">The model being served.</param>
     /// <param name="options">The request limits.</param>
     /// <param name="metrics">Where the model's run time goes.</param>
     private static async Task<Results<Ok<RecommendationsResponse>, ProblemHttpResult>> Recommend(
-        int id, int? n, int? offset, string[]? genres, ModelHolder models, IOptions<ServingOptions> options, ServingMetrics metrics)
+        int id, int? n, int? offset, string[]? genres, ServedModel served, IOptions<ServingOptions> options, ServingMetrics metrics)
     {
-        using GenerationLease lease = models.Acquire();
-        if (lease.Generation is not { } generation)
-        {
-            return Problems.NotReady();
-        }
+        ModelGeneration generation = served.Generation;
 
         if (RequestRules.CheckPage(n, offset, options.Value, out int count, out int skip) is { } badPage)
         {
