@@ -2,7 +2,6 @@ using System.Diagnostics;
 using AutoRec.Data;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
-using Task = Microsoft.Build.Utilities.Task;
 
 namespace AutoRec.BuildTasks;
 
@@ -11,7 +10,7 @@ namespace AutoRec.BuildTasks;
 /// users, <c>users.parquet</c>. Everything is read and validated before anything is written, and the files
 /// replace earlier ones together or not at all.
 /// </summary>
-public sealed class ConvertMovieLens : Task
+public sealed class ConvertMovieLens : DataTask
 {
     /// <summary>The dataset name, e.g. <c>ml-1m</c>.</summary>
     [Required]
@@ -30,60 +29,46 @@ public sealed class ConvertMovieLens : Task
     public ITaskItem[] WrittenFiles { get; private set; } = [];
 
     /// <inheritdoc />
-    public override bool Execute()
+    protected override bool Run()
     {
         var clock = Stopwatch.StartNew();
-        string current = DatasetDir; // what a file-system error is reported against
-        try
+        CurrentPath = DatasetDir;
+        MovieLensTables dataset = MovieLensReader.ReadTables(MovieLensLayout.Detect(Dataset, DatasetDir));
+        using var files = new AtomicFiles();
+        var written = new List<string>();
+        string Target(string name)
         {
-            MovieLensTables dataset = MovieLensReader.ReadTables(MovieLensLayout.Detect(Dataset, DatasetDir));
-            using var files = new AtomicFiles();
-            var written = new List<string>();
-            string Target(string name)
-            {
-                string path = Path.GetFullPath(Path.Combine(OutputDirectory, name));
-                current = path;
-                written.Add(path);
-                return files.Stage(path);
-            }
-
-            ParquetTables.WriteRatings(Target("ratings.parquet"), dataset.Ratings, dataset.Scale);
-            ParquetTables.WriteMovies(Target("movies.parquet"), dataset.Movies);
-            if (dataset.Users.Count > 0)
-            {
-                ParquetTables.WriteUsers(Target("users.parquet"), dataset.Users);
-            }
-
-            current = Path.GetFullPath(OutputDirectory); // the commit renames several files there
-            files.Commit();
-
-            // A users.parquet left by an earlier conversion into this folder (say, of another DatasetDir) would be
-            // read as this dataset's users.
-            string staleUsers = Path.GetFullPath(Path.Combine(OutputDirectory, "users.parquet"));
-            if (dataset.Users.Count == 0 && File.Exists(staleUsers))
-            {
-                current = staleUsers;
-                File.Delete(staleUsers);
-                Log.LogMessage(MessageImportance.Normal, $"AutoRec: {Dataset} has no users; deleted the earlier {staleUsers}");
-            }
-
-            WrittenFiles = written.Select(f => (ITaskItem)new TaskItem(f)).ToArray();
-            Log.LogMessage(
-                MessageImportance.High,
-                $"AutoRec: converted {Dataset}: {dataset.Ratings.Count:N0} ratings, {dataset.Users.Count:N0} users, " +
-                $"{dataset.Movies.Count:N0} movies in {clock.Elapsed.TotalSeconds:F2} s -> {Path.GetFullPath(OutputDirectory)}");
-            return true;
+            string path = Path.GetFullPath(Path.Combine(OutputDirectory, name));
+            CurrentPath = path;
+            written.Add(path);
+            return files.Stage(path);
         }
-        catch (DataFormatException e)
+
+        ParquetTables.WriteRatings(Target("ratings.parquet"), dataset.Ratings, dataset.Scale);
+        ParquetTables.WriteMovies(Target("movies.parquet"), dataset.Movies);
+        if (dataset.Users.Count > 0)
         {
-            Log.LogDataError(e);
-            return false;
+            ParquetTables.WriteUsers(Target("users.parquet"), dataset.Users);
         }
-        catch (Exception e) when (TaskLogging.IsFileSystemError(e))
+
+        CurrentPath = Path.GetFullPath(OutputDirectory); // the commit renames several files there
+        files.Commit();
+
+        // A users.parquet left by an earlier conversion into this folder (say, of another DatasetDir) would be
+        // read as this dataset's users.
+        string staleUsers = Path.GetFullPath(Path.Combine(OutputDirectory, "users.parquet"));
+        if (dataset.Users.Count == 0 && File.Exists(staleUsers))
         {
-            // Before the commit, disposing AtomicFiles deleted the staged files: earlier outputs are as they were.
-            Log.LogFileSystemError(current, e);
-            return false;
+            CurrentPath = staleUsers;
+            File.Delete(staleUsers);
+            Log.LogMessage(MessageImportance.Normal, $"AutoRec: {Dataset} has no users; deleted the earlier {staleUsers}");
         }
+
+        WrittenFiles = written.Select(f => (ITaskItem)new TaskItem(f)).ToArray();
+        Log.LogMessage(
+            MessageImportance.High,
+            $"AutoRec: converted {Dataset}: {dataset.Ratings.Count:N0} ratings, {dataset.Users.Count:N0} users, " +
+            $"{dataset.Movies.Count:N0} movies in {clock.Elapsed.TotalSeconds:F2} s -> {Path.GetFullPath(OutputDirectory)}");
+        return true;
     }
 }

@@ -1,7 +1,6 @@
 using AutoRec.Data;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
-using Task = Microsoft.Build.Utilities.Task;
 
 namespace AutoRec.BuildTasks;
 
@@ -11,7 +10,7 @@ namespace AutoRec.BuildTasks;
 /// download). A given folder without the files is an error; a searched one (say, an interrupted copy) is skipped with a
 /// low-importance message saying why, and the search goes on.
 /// </summary>
-public sealed class ResolveMovieLensDataset : Task
+public sealed class ResolveMovieLensDataset : DataTask
 {
     /// <summary>The dataset name, e.g. <c>ml-1m</c>.</summary>
     [Required]
@@ -52,59 +51,46 @@ public sealed class ResolveMovieLensDataset : Task
     public string DownloadFolder { get; private set; } = "";
 
     /// <inheritdoc />
-    public override bool Execute()
+    protected override bool Run()
     {
         if (MovieLensRelease.Find(Dataset) is { DownloadUrl: string url, ZipSha256: string sha256, ZipFolder: string folder })
         {
             (DownloadUrl, DownloadSha256, DownloadFolder) = (url, sha256, folder);
         }
 
-        string? current = string.IsNullOrWhiteSpace(DatasetDir) ? null : DatasetDir; // what a file-system error is reported against
-        try
+        CurrentPath = string.IsNullOrWhiteSpace(DatasetDir) ? null : DatasetDir;
+        if (!string.IsNullOrWhiteSpace(DatasetDir))
         {
-            if (!string.IsNullOrWhiteSpace(DatasetDir))
-            {
-                Use(MovieLensLayout.Detect(Dataset, DatasetDir), DatasetDir);
-                return true;
-            }
-
-            foreach (ITaskItem candidate in SearchDirectories)
-            {
-                string dir = candidate.ItemSpec;
-                current = dir;
-                if (!Directory.Exists(dir) || !Directory.EnumerateFileSystemEntries(dir).Any())
-                {
-                    continue;
-                }
-
-                MovieLensLayout layout;
-                try
-                {
-                    layout = MovieLensLayout.Detect(Dataset, dir);
-                }
-                catch (DataFormatException e)
-                {
-                    Log.LogMessage(MessageImportance.Low, $"AutoRec: skipping {Path.GetFullPath(dir)}, which does not hold a complete {Dataset}: {e.Message}");
-                    continue;
-                }
-
-                Use(layout, dir);
-                Log.LogMessage(MessageImportance.Normal, $"AutoRec: using {Dataset} from {Path.GetFullPath(dir)}");
-                return true;
-            }
-
+            Use(MovieLensLayout.Detect(Dataset, DatasetDir), DatasetDir);
             return true;
         }
-        catch (DataFormatException e)
+
+        foreach (ITaskItem candidate in SearchDirectories)
         {
-            Log.LogDataError(e);
-            return false;
+            string dir = candidate.ItemSpec;
+            CurrentPath = dir;
+            if (!Directory.Exists(dir) || !Directory.EnumerateFileSystemEntries(dir).Any())
+            {
+                continue;
+            }
+
+            MovieLensLayout layout;
+            try
+            {
+                layout = MovieLensLayout.Detect(Dataset, dir);
+            }
+            catch (DataFormatException e)
+            {
+                Log.LogMessage(MessageImportance.Low, $"AutoRec: skipping {Path.GetFullPath(dir)}, which does not hold a complete {Dataset}: {e.Message}");
+                continue;
+            }
+
+            Use(layout, dir);
+            Log.LogMessage(MessageImportance.Normal, $"AutoRec: using {Dataset} from {Path.GetFullPath(dir)}");
+            return true;
         }
-        catch (Exception e) when (TaskLogging.IsFileSystemError(e))
-        {
-            Log.LogFileSystemError(current, e);
-            return false;
-        }
+
+        return true;
     }
 
     private void Use(MovieLensLayout layout, string dir)

@@ -5,7 +5,6 @@ using AutoRec.Contracts;
 using AutoRec.Data;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
-using Task = Microsoft.Build.Utilities.Task;
 
 namespace AutoRec.BuildTasks;
 
@@ -13,7 +12,7 @@ namespace AutoRec.BuildTasks;
 /// Splits <c>ratings.parquet</c> per user into train, validation and test Parquet files and writes
 /// <c>split.json</c> (seed, fractions, counts). The four files replace earlier ones together or not at all.
 /// </summary>
-public sealed class SplitRatings : Task
+public sealed class SplitRatings : DataTask
 {
     /// <summary>The ratings file written by <see cref="ConvertMovieLens"/>.</summary>
     [Required]
@@ -37,7 +36,7 @@ public sealed class SplitRatings : Task
     public ITaskItem[] WrittenFiles { get; private set; } = [];
 
     /// <inheritdoc />
-    public override bool Execute()
+    protected override bool Run()
     {
         if (!long.TryParse(Seed, NumberStyles.Integer, CultureInfo.InvariantCulture, out long seed))
         {
@@ -51,74 +50,60 @@ public sealed class SplitRatings : Task
         }
 
         var clock = Stopwatch.StartNew();
-        string current = RatingsFile; // what a file-system error is reported against
-        try
+        CurrentPath = RatingsFile;
+        var options = new SplitOptions(seed, test, validation);
+        RatingColumns ratings = ParquetTables.ReadRatingColumns(RatingsFile, out RatingScale? scale); // the scale goes to the parts, for training
+        RatingColumnSplit split = RatingSplitter.Split(ratings, options);
+        if (test > 0 && split.Test.Count == 0)
         {
-            var options = new SplitOptions(seed, test, validation);
-            RatingColumns ratings = ParquetTables.ReadRatingColumns(RatingsFile, out RatingScale? scale); // the scale goes to the parts, for training
-            RatingColumnSplit split = RatingSplitter.Split(ratings, options);
-            if (test > 0 && split.Test.Count == 0)
-            {
-                // Caught here, in seconds, rather than as a test RMSE of NaN after training.
-                Log.LogCodedError(
-                    "AR1102", null,
-                    $"SplitTestFraction '{TestFraction}' holds out no rating of the {ratings.Count:N0}: the validate stage would have nothing to score; use a larger fraction");
-                return false;
-            }
+            // Caught here, in seconds, rather than as a test RMSE of NaN after training.
+            Log.LogCodedError(
+                "AR1102", null,
+                $"SplitTestFraction '{TestFraction}' holds out no rating of the {ratings.Count:N0}: the validate stage would have nothing to score; use a larger fraction");
+            return false;
+        }
 
-            using var files = new AtomicFiles();
-            var written = new List<string>();
-            var finalPaths = new Dictionary<string, string>(); // staged -> final, to name a file that failed
-            string Target(string name)
-            {
-                string path = Path.GetFullPath(Path.Combine(OutputDirectory, name));
-                current = path;
-                written.Add(path);
-                string staged = files.Stage(path);
-                finalPaths[staged] = path;
-                return staged;
-            }
+        using var files = new AtomicFiles();
+        var written = new List<string>();
+        var finalPaths = new Dictionary<string, string>(); // staged -> final, to name a file that failed
+        string Target(string name)
+        {
+            string path = Path.GetFullPath(Path.Combine(OutputDirectory, name));
+            CurrentPath = path;
+            written.Add(path);
+            string staged = files.Stage(path);
+            finalPaths[staged] = path;
+            return staged;
+        }
 
-            // Parquet.Net encodes and compresses a file on one thread: train on one, the rest beside it.
-            string trainFile = Target("train.parquet");
-            string validationFile = Target("validation.parquet");
-            string testFile = Target("test.parquet");
-            string summaryFile = Target("split.json");
-            if (WriteInParallel(
+        // Parquet.Net encodes and compresses a file on one thread: train on one, the rest beside it.
+        string trainFile = Target("train.parquet");
+        string validationFile = Target("validation.parquet");
+        string testFile = Target("test.parquet");
+        string summaryFile = Target("split.json");
+        if (WriteInParallel(
+            [
+                [(trainFile, () => ParquetTables.WriteRatings(trainFile, split.Train, scale))],
                 [
-                    [(trainFile, () => ParquetTables.WriteRatings(trainFile, split.Train, scale))],
-                    [
-                        (validationFile, () => ParquetTables.WriteRatings(validationFile, split.Validation, scale)),
-                        (testFile, () => ParquetTables.WriteRatings(testFile, split.Test, scale)),
-                        (summaryFile, () => File.WriteAllText(summaryFile, SplitSummary.ToJson(options, split))),
-                    ],
-                ]) is { } failure)
-            {
-                current = finalPaths[failure.Staged];
-                ExceptionDispatchInfo.Capture(failure.Error).Throw();
-            }
-
-            current = Path.GetFullPath(OutputDirectory); // the commit renames several files there
-            files.Commit();
-
-            WrittenFiles = written.Select(f => (ITaskItem)new TaskItem(f)).ToArray();
-            Log.LogMessage(
-                MessageImportance.High,
-                $"AutoRec: split {ratings.Count:N0} ratings (seed {seed}): train {split.Train.Count:N0}, " +
-                $"validation {split.Validation.Count:N0}, test {split.Test.Count:N0} in {clock.Elapsed.TotalSeconds:F2} s");
-            return true;
-        }
-        catch (DataFormatException e)
+                    (validationFile, () => ParquetTables.WriteRatings(validationFile, split.Validation, scale)),
+                    (testFile, () => ParquetTables.WriteRatings(testFile, split.Test, scale)),
+                    (summaryFile, () => File.WriteAllText(summaryFile, SplitSummary.ToJson(options, split))),
+                ],
+            ]) is { } failure)
         {
-            Log.LogDataError(e);
-            return false;
+            CurrentPath = finalPaths[failure.Staged];
+            ExceptionDispatchInfo.Capture(failure.Error).Throw();
         }
-        catch (Exception e) when (TaskLogging.IsFileSystemError(e))
-        {
-            // Before the commit, disposing AtomicFiles deleted the staged files: earlier outputs are as they were.
-            Log.LogFileSystemError(current, e);
-            return false;
-        }
+
+        CurrentPath = Path.GetFullPath(OutputDirectory); // the commit renames several files there
+        files.Commit();
+
+        WrittenFiles = written.Select(f => (ITaskItem)new TaskItem(f)).ToArray();
+        Log.LogMessage(
+            MessageImportance.High,
+            $"AutoRec: split {ratings.Count:N0} ratings (seed {seed}): train {split.Train.Count:N0}, " +
+            $"validation {split.Validation.Count:N0}, test {split.Test.Count:N0} in {clock.Elapsed.TotalSeconds:F2} s");
+        return true;
     }
 
     /// <summary>Runs each lane's writes in order on its own thread; returns the first failure (in lane order) and the file it was writing, if any.</summary>

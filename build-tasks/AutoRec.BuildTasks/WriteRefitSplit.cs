@@ -3,7 +3,6 @@ using AutoRec.Contracts;
 using AutoRec.Data;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
-using Task = Microsoft.Build.Utilities.Task;
 
 namespace AutoRec.BuildTasks;
 
@@ -13,7 +12,7 @@ namespace AutoRec.BuildTasks;
 /// <c>users.parquet</c>) are A's. Every later stage, the service included, then reads the refit's inputs from the
 /// usual file names. The files replace earlier ones together or not at all.
 /// </summary>
-public sealed class WriteRefitSplit : Task
+public sealed class WriteRefitSplit : DataTask
 {
     /// <summary>Protocol A's data folder (the split stage's output).</summary>
     [Required]
@@ -28,60 +27,46 @@ public sealed class WriteRefitSplit : Task
     public ITaskItem[] WrittenFiles { get; private set; } = [];
 
     /// <inheritdoc />
-    public override bool Execute()
+    protected override bool Run()
     {
         var clock = Stopwatch.StartNew();
-        string current = SourceDirectory; // what a file-system error is reported against
-        string Source(string name) => current = Path.GetFullPath(Path.Combine(SourceDirectory, name));
-        try
-        {
-            Rating[] train = ParquetTables.ReadRatings(Source("train.parquet"), out RatingScale? scale);
-            Rating[] validation = ParquetTables.ReadRatings(Source("validation.parquet"));
-            SplitSummary summary = SplitSummary.Read(Source("split.json")).ForRefit();
-            Rating[] merged = RatingSplitter.SortByUserThenMovie([.. train, .. validation]);
+        CurrentPath = SourceDirectory;
+        string Source(string name) => CurrentPath = Path.GetFullPath(Path.Combine(SourceDirectory, name));
+        Rating[] train = ParquetTables.ReadRatings(Source("train.parquet"), out RatingScale? scale);
+        Rating[] validation = ParquetTables.ReadRatings(Source("validation.parquet"));
+        SplitSummary summary = SplitSummary.Read(Source("split.json")).ForRefit();
+        Rating[] merged = RatingSplitter.SortByUserThenMovie([.. train, .. validation]);
 
-            using var files = new AtomicFiles();
-            var written = new List<string>();
-            string Target(string name)
+        using var files = new AtomicFiles();
+        var written = new List<string>();
+        string Target(string name)
+        {
+            string path = Path.GetFullPath(Path.Combine(OutputDirectory, name));
+            CurrentPath = path;
+            written.Add(path);
+            return files.Stage(path);
+        }
+
+        ParquetTables.WriteRatings(Target("train.parquet"), merged, scale);
+        ParquetTables.WriteRatings(Target("validation.parquet"), ReadOnlySpan<Rating>.Empty, scale);
+        File.WriteAllText(Target("split.json"), summary.ToJson());
+        foreach (string name in (string[])["test.parquet", "movies.parquet", "users.parquet"])
+        {
+            // users.parquet exists for the datasets that have user side information (ML-1M, ML-100K) only.
+            string from = Source(name);
+            if (name != "users.parquet" || File.Exists(from))
             {
-                string path = Path.GetFullPath(Path.Combine(OutputDirectory, name));
-                current = path;
-                written.Add(path);
-                return files.Stage(path);
+                File.Copy(from, Target(name), overwrite: true);
             }
+        }
 
-            ParquetTables.WriteRatings(Target("train.parquet"), merged, scale);
-            ParquetTables.WriteRatings(Target("validation.parquet"), ReadOnlySpan<Rating>.Empty, scale);
-            File.WriteAllText(Target("split.json"), summary.ToJson());
-            foreach (string name in (string[])["test.parquet", "movies.parquet", "users.parquet"])
-            {
-                // users.parquet exists for the datasets that have user side information (ML-1M, ML-100K) only.
-                string from = Source(name);
-                if (name != "users.parquet" || File.Exists(from))
-                {
-                    File.Copy(from, Target(name), overwrite: true);
-                }
-            }
-
-            current = Path.GetFullPath(OutputDirectory); // the commit renames several files there
-            files.Commit();
-            WrittenFiles = written.Select(f => (ITaskItem)new TaskItem(f)).ToArray();
-            Log.LogMessage(
-                MessageImportance.High,
-                $"AutoRec: refit data: train {train.Length:N0} + validation {validation.Length:N0} = {merged.Length:N0} training ratings, " +
-                $"test as protocol A's ({clock.Elapsed.TotalSeconds:F2} s)");
-            return true;
-        }
-        catch (DataFormatException e)
-        {
-            Log.LogDataError(e);
-            return false;
-        }
-        catch (Exception e) when (TaskLogging.IsFileSystemError(e))
-        {
-            // Before the commit, disposing AtomicFiles deleted the staged files: earlier outputs are as they were.
-            Log.LogFileSystemError(current, e);
-            return false;
-        }
+        CurrentPath = Path.GetFullPath(OutputDirectory); // the commit renames several files there
+        files.Commit();
+        WrittenFiles = written.Select(f => (ITaskItem)new TaskItem(f)).ToArray();
+        Log.LogMessage(
+            MessageImportance.High,
+            $"AutoRec: refit data: train {train.Length:N0} + validation {validation.Length:N0} = {merged.Length:N0} training ratings, " +
+            $"test as protocol A's ({clock.Elapsed.TotalSeconds:F2} s)");
+        return true;
     }
 }
