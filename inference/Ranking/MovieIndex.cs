@@ -72,6 +72,26 @@ internal sealed class MovieIndex
         }
     }
 
+    /// <summary>
+    /// The mask of what a top-N list leaves out: the movies at <paramref name="indices"/> (a user's rated movies, or
+    /// the movie a similarity list is about) and the query's exclusions, each checked. The caller disposes it.
+    /// </summary>
+    public MovieMask Excluding(ReadOnlySpan<int> indices, RecommendationQuery query)
+    {
+        var mask = new MovieMask(Count);
+        try
+        {
+            mask.SetAll(indices);
+            Exclude(query, mask, nameof(query));
+            return mask;
+        }
+        catch
+        {
+            mask.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Marks the query's exclusions in <paramref name="mask"/>.</summary>
     /// <exception cref="ArgumentException">An excluded id is unknown (all of them named).</exception>
     public void Exclude(RecommendationQuery query, MovieMask mask, string parameter)

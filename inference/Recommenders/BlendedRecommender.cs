@@ -154,9 +154,7 @@ internal sealed class BlendedRecommender : IRecommender
     {
         ArgumentNullException.ThrowIfNull(query);
         int user = UserIndexOf(userId);
-        using var mask = new MovieMask(_movies.Count);
-        mask.SetAll(_rated.Of(user));
-        _movies.Exclude(query, mask, nameof(query));
+        using MovieMask mask = _movies.Excluding(_rated.Of(user), query);
         return Top(k => _members[k].PredictUser(userId), mask, query);
     }
 

@@ -173,9 +173,7 @@ internal sealed class ItemBasedRecommender : IRecommender
     {
         ArgumentNullException.ThrowIfNull(query);
         int user = UserIndexOf(userId);
-        using var mask = new MovieMask(_movies.Count);
-        mask.SetAll(_rated.Of(user));
-        _movies.Exclude(query, mask, nameof(query));
+        using MovieMask mask = _movies.Excluding(_rated.Of(user), query);
         return Top(UserRow(user), _userBias[user], mask, query);
     }
 
@@ -185,9 +183,7 @@ internal sealed class ItemBasedRecommender : IRecommender
         ArgumentNullException.ThrowIfNull(ratings);
         ArgumentNullException.ThrowIfNull(query);
         using FoldedUser user = FoldIn(ratings, side);
-        using var mask = new MovieMask(_movies.Count);
-        mask.SetAll(user.Rated);
-        _movies.Exclude(query, mask, nameof(query));
+        using MovieMask mask = _movies.Excluding(user.Rated, query);
         return Top(user.Row, user.Bias, mask, query);
     }
 
@@ -195,22 +191,7 @@ internal sealed class ItemBasedRecommender : IRecommender
     public IReadOnlyList<SimilarMovie> SimilarMovies(int movieId, RecommendationQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        int movie = _movies.IndexOf(movieId, nameof(movieId));
-        using var mask = new MovieMask(_movies.Count);
-        mask.Set(movie);
-        _movies.Exclude(query, mask, nameof(query));
-        float[] buffer = ArrayPool<float>.Shared.Rent(_movies.Count);
-        try
-        {
-            Span<float> similarities = buffer.AsSpan(0, _movies.Count);
-            _codes.Cosines(movie, similarities);
-            int[] best = TopN.Select(_movies.Ids, similarities, mask.Bits, query.Filter, query.Offset, query.Count);
-            return _movies.Similar(best, similarities, _catalog);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(buffer);
-        }
+        return _codes.MostSimilar(_movies, movieId, query, _catalog);
     }
 
     private Recommendation[] Top(ReadOnlySpan<float> row, float bias, MovieMask mask, RecommendationQuery query)

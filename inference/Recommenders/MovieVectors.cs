@@ -1,5 +1,6 @@
 using System.Buffers;
 using AutoRec.Inference.Numerics;
+using AutoRec.Inference.Ranking;
 
 namespace AutoRec.Inference.Recommenders;
 
@@ -71,6 +72,29 @@ internal sealed class MovieVectors
                 float norms = queryNorm * _centredNorms[j];
                 destination[j] = norms > 0 ? Math.Clamp(destination[j] / norms, -1f, 1f) : 0f;
             }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// The movies most like <paramref name="movieId"/> by <see cref="Cosines"/> of these vectors (one per movie of
+    /// <paramref name="movies"/>, in its order), paged and filtered as <paramref name="query"/> says, the movie itself
+    /// and the query's exclusions left out: what every recommender's <c>SimilarMovies</c> answers.
+    /// </summary>
+    public IReadOnlyList<SimilarMovie> MostSimilar(MovieIndex movies, int movieId, RecommendationQuery query, MovieCatalog? catalog)
+    {
+        int movie = movies.IndexOf(movieId, nameof(movieId));
+        using MovieMask mask = movies.Excluding(new ReadOnlySpan<int>(in movie), query);
+        float[] buffer = ArrayPool<float>.Shared.Rent(movies.Count);
+        try
+        {
+            Span<float> similarities = buffer.AsSpan(0, movies.Count);
+            Cosines(movie, similarities);
+            int[] best = TopN.Select(movies.Ids, similarities, mask.Bits, query.Filter, query.Offset, query.Count);
+            return movies.Similar(best, similarities, catalog);
         }
         finally
         {

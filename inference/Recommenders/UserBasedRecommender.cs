@@ -136,23 +136,8 @@ internal sealed class UserBasedRecommender : IRecommender
     public IReadOnlyList<SimilarMovie> SimilarMovies(int movieId, RecommendationQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        int movie = _movies.IndexOf(movieId, nameof(movieId));
-        using var mask = new MovieMask(_movies.Count);
-        mask.Set(movie);
-        _movies.Exclude(query, mask, nameof(query));
-        MovieVectors vectors = Vectors();
-        float[] buffer = ArrayPool<float>.Shared.Rent(_movies.Count);
-        try
-        {
-            Span<float> similarities = buffer.AsSpan(0, _movies.Count);
-            vectors.Cosines(movie, similarities);
-            int[] best = TopN.Select(_movies.Ids, similarities, mask.Bits, query.Filter, query.Offset, query.Count);
-            return _movies.Similar(best, similarities, _catalog);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(buffer);
-        }
+        _ = _movies.IndexOf(movieId, nameof(movieId)); // an unknown id is refused before the vectors are computed
+        return Vectors().MostSimilar(_movies, movieId, query, _catalog);
     }
 
     private Recommendation[] Top(IReadOnlyDictionary<int, float> ratings, RecommendationQuery query, ReadOnlySpan<float> side)
