@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using AutoRec.Data;
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
 
 namespace AutoRec.BuildTasks;
 
@@ -35,14 +34,7 @@ public sealed class ConvertMovieLens : DataTask
         CurrentPath = DatasetDir;
         MovieLensTables dataset = MovieLensReader.ReadTables(MovieLensLayout.Detect(Dataset, DatasetDir));
         using var files = new AtomicFiles();
-        var written = new List<string>();
-        string Target(string name)
-        {
-            string path = Path.GetFullPath(Path.Combine(OutputDirectory, name));
-            CurrentPath = path;
-            written.Add(path);
-            return files.Stage(path);
-        }
+        string Target(string name) => Stage(files, OutputDirectory, name);
 
         ParquetTables.WriteRatings(Target("ratings.parquet"), dataset.Ratings, dataset.Scale);
         ParquetTables.WriteMovies(Target("movies.parquet"), dataset.Movies);
@@ -51,8 +43,7 @@ public sealed class ConvertMovieLens : DataTask
             ParquetTables.WriteUsers(Target("users.parquet"), dataset.Users);
         }
 
-        CurrentPath = Path.GetFullPath(OutputDirectory); // the commit renames several files there
-        files.Commit();
+        WrittenFiles = Commit(files, OutputDirectory);
 
         // A users.parquet left by an earlier conversion into this folder (say, of another DatasetDir) would be
         // read as this dataset's users.
@@ -64,7 +55,6 @@ public sealed class ConvertMovieLens : DataTask
             Log.LogMessage(MessageImportance.Normal, $"AutoRec: {Dataset} has no users; deleted the earlier {staleUsers}");
         }
 
-        WrittenFiles = written.Select(f => (ITaskItem)new TaskItem(f)).ToArray();
         Log.LogMessage(
             MessageImportance.High,
             $"AutoRec: converted {Dataset}: {dataset.Ratings.Count:N0} ratings, {dataset.Users.Count:N0} users, " +

@@ -1,4 +1,6 @@
 using AutoRec.Data;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
 using Task = Microsoft.Build.Utilities.Task;
 
 namespace AutoRec.BuildTasks;
@@ -12,8 +14,32 @@ namespace AutoRec.BuildTasks;
 /// </summary>
 public abstract class DataTask : Task
 {
+    private readonly List<string> _written = [];
+
     /// <summary>The file or folder the task is working on: what a file-system error is reported against.</summary>
     protected string? CurrentPath { get; set; }
+
+    /// <summary>
+    /// Stages the output <paramref name="name"/> in <paramref name="directory"/>: returns the temporary path to write
+    /// it to (the file itself is replaced by <see cref="Commit"/>) and makes the file the one errors name.
+    /// </summary>
+    protected string Stage(AtomicFiles files, string directory, string name)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        string path = Path.GetFullPath(Path.Combine(directory, name));
+        CurrentPath = path;
+        _written.Add(path);
+        return files.Stage(path);
+    }
+
+    /// <summary>Puts every staged output in place together; returns them, for the task's <c>WrittenFiles</c>.</summary>
+    protected ITaskItem[] Commit(AtomicFiles files, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        CurrentPath = Path.GetFullPath(directory); // the commit renames several files there
+        files.Commit();
+        return [.. _written.Select(path => (ITaskItem)new TaskItem(path))];
+    }
 
     /// <inheritdoc />
     public sealed override bool Execute()

@@ -4,7 +4,6 @@ using System.Runtime.ExceptionServices;
 using AutoRec.Contracts;
 using AutoRec.Data;
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
 
 namespace AutoRec.BuildTasks;
 
@@ -64,15 +63,11 @@ public sealed class SplitRatings : DataTask
         }
 
         using var files = new AtomicFiles();
-        var written = new List<string>();
         var finalPaths = new Dictionary<string, string>(); // staged -> final, to name a file that failed
         string Target(string name)
         {
-            string path = Path.GetFullPath(Path.Combine(OutputDirectory, name));
-            CurrentPath = path;
-            written.Add(path);
-            string staged = files.Stage(path);
-            finalPaths[staged] = path;
+            string staged = Stage(files, OutputDirectory, name);
+            finalPaths[staged] = CurrentPath!;
             return staged;
         }
 
@@ -95,10 +90,7 @@ public sealed class SplitRatings : DataTask
             ExceptionDispatchInfo.Capture(failure.Error).Throw();
         }
 
-        CurrentPath = Path.GetFullPath(OutputDirectory); // the commit renames several files there
-        files.Commit();
-
-        WrittenFiles = written.Select(f => (ITaskItem)new TaskItem(f)).ToArray();
+        WrittenFiles = Commit(files, OutputDirectory);
         Log.LogMessage(
             MessageImportance.High,
             $"AutoRec: split {ratings.Count:N0} ratings (seed {seed}): train {split.Train.Count:N0}, " +

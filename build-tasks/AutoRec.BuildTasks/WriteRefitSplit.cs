@@ -2,7 +2,6 @@ using System.Diagnostics;
 using AutoRec.Contracts;
 using AutoRec.Data;
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
 
 namespace AutoRec.BuildTasks;
 
@@ -38,14 +37,7 @@ public sealed class WriteRefitSplit : DataTask
         Rating[] merged = RatingSplitter.SortByUserThenMovie([.. train, .. validation]);
 
         using var files = new AtomicFiles();
-        var written = new List<string>();
-        string Target(string name)
-        {
-            string path = Path.GetFullPath(Path.Combine(OutputDirectory, name));
-            CurrentPath = path;
-            written.Add(path);
-            return files.Stage(path);
-        }
+        string Target(string name) => Stage(files, OutputDirectory, name);
 
         ParquetTables.WriteRatings(Target("train.parquet"), merged, scale);
         ParquetTables.WriteRatings(Target("validation.parquet"), ReadOnlySpan<Rating>.Empty, scale);
@@ -60,9 +52,7 @@ public sealed class WriteRefitSplit : DataTask
             }
         }
 
-        CurrentPath = Path.GetFullPath(OutputDirectory); // the commit renames several files there
-        files.Commit();
-        WrittenFiles = written.Select(f => (ITaskItem)new TaskItem(f)).ToArray();
+        WrittenFiles = Commit(files, OutputDirectory);
         Log.LogMessage(
             MessageImportance.High,
             $"AutoRec: refit data: train {train.Length:N0} + validation {validation.Length:N0} = {merged.Length:N0} training ratings, " +
