@@ -47,6 +47,14 @@ public interface IRecommender
     /// <exception cref="ArgumentException">The user or the movie is unknown.</exception>
     float Predict(int userId, int movieId);
 
+    /// <summary>
+    /// The predicted rating of each known (user, movie) pair, in order, as <see cref="Predict(int, int)"/> gives it, in one
+    /// pass: a user-based model runs each distinct user's row once, in batches; an item-based one takes an inner product
+    /// per pair. This is how a whole validation or test split is scored.
+    /// </summary>
+    /// <exception cref="ArgumentException">A user or a movie is unknown.</exception>
+    float[] PredictPairs(IReadOnlyList<(int UserId, int MovieId)> pairs);
+
     /// <summary>The predicted rating of every movie by <paramref name="userId"/>, in <see cref="MovieIds"/> order.</summary>
     /// <exception cref="ArgumentException">The user is unknown.</exception>
     float[] PredictUser(int userId);

@@ -116,6 +116,37 @@ internal sealed class BlendedRecommender : IRecommender
     }
 
     /// <inheritdoc />
+    public float[] PredictPairs(IReadOnlyList<(int UserId, int MovieId)> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        foreach ((int userId, int movieId) in pairs)
+        {
+            _ = UserIndexOf(userId);
+            _ = _movies.IndexOf(movieId, nameof(pairs));
+        }
+
+        // As Predict(userId, movieId): the weighted sum in double, then the clip.
+        var sums = new double[pairs.Count];
+        Array.Fill(sums, _weights[0]);
+        for (int k = 0; k < _members.Length; k++)
+        {
+            float[] member = _members[k].PredictPairs(pairs);
+            for (int i = 0; i < sums.Length; i++)
+            {
+                sums[i] += _weights[k + 1] * member[i];
+            }
+        }
+
+        var predictions = new float[sums.Length];
+        for (int i = 0; i < sums.Length; i++)
+        {
+            predictions[i] = Math.Clamp((float)sums[i], _min, _max);
+        }
+
+        return predictions;
+    }
+
+    /// <inheritdoc />
     public float[] PredictUser(int userId)
     {
         _ = UserIndexOf(userId);

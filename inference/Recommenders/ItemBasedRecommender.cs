@@ -144,6 +144,19 @@ internal sealed class ItemBasedRecommender : IRecommender
     }
 
     /// <inheritdoc />
+    public float[] PredictPairs(IReadOnlyList<(int UserId, int MovieId)> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        var predictions = new float[pairs.Count];
+        for (int i = 0; i < predictions.Length; i++)
+        {
+            predictions[i] = Predict(pairs[i].UserId, pairs[i].MovieId);
+        }
+
+        return predictions;
+    }
+
+    /// <inheritdoc />
     public float[] PredictUser(int userId)
     {
         int user = UserIndexOf(userId);

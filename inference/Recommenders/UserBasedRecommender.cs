@@ -12,6 +12,8 @@ namespace AutoRec.Inference.Recommenders;
 /// </summary>
 internal sealed class UserBasedRecommender : IRecommender
 {
+    private const int PairChunk = 512;
+
     private readonly RecommenderModel _model;
     private readonly Dictionary<int, Dictionary<int, float>> _ratingsByUser;
     private readonly IReadOnlyDictionary<int, float[]>? _sideFeatures;
@@ -87,6 +89,45 @@ internal sealed class UserBasedRecommender : IRecommender
     {
         int column = _model.Columns.OutputOf(movieId, nameof(movieId));
         return PredictUser(userId)[column];
+    }
+
+    /// <inheritdoc />
+    public float[] PredictPairs(IReadOnlyList<(int UserId, int MovieId)> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        var columns = new int[pairs.Count];
+        var pairsOfUser = new Dictionary<int, List<int>>();
+        for (int i = 0; i < pairs.Count; i++)
+        {
+            (int userId, int movieId) = pairs[i];
+            _ = RatingsOf(userId);
+            columns[i] = _model.Columns.OutputOf(movieId, nameof(pairs));
+            if (!pairsOfUser.TryGetValue(userId, out List<int>? indices))
+            {
+                indices = [];
+                pairsOfUser[userId] = indices;
+            }
+
+            indices.Add(i);
+        }
+
+        // Users in chunks, so the rows in flight stay a few megabytes however many users the pairs name.
+        var predictions = new float[pairs.Count];
+        foreach (KeyValuePair<int, List<int>>[] chunk in pairsOfUser.Chunk(PairChunk))
+        {
+            float[][] rows = _model.PredictBatch(
+                [.. chunk.Select(user => (IReadOnlyDictionary<int, float>)_ratingsByUser[user.Key])],
+                _sideFeatures is null ? null : [.. chunk.Select(user => _sideFeatures[user.Key])]);
+            for (int u = 0; u < chunk.Length; u++)
+            {
+                foreach (int i in chunk[u].Value)
+                {
+                    predictions[i] = rows[u][columns[i]];
+                }
+            }
+        }
+
+        return predictions;
     }
 
     /// <inheritdoc />

@@ -45,6 +45,35 @@ public sealed class BlendTests : IDisposable
     }
 
     [Fact]
+    public void PairsArePredictedAsOneAtATimeByTheBlendAndEachMember()
+    {
+        string manifest = WriteBlend();
+        using BlendedModel blend = BlendedModel.Open(manifest);
+        IRecommender recommender = Recommender.Create(blend, _train);
+        (IRecommender item, IRecommender user) = Members(blend);
+
+        // Users interleaved and repeated, movies in no order: each answer lands at its own pair.
+        var pairs = new List<(int UserId, int MovieId)>();
+        for (int m = recommender.MovieIds.Count - 1; m >= 0; m -= 2)
+        {
+            foreach (int userId in FactorFixture.Users)
+            {
+                pairs.Add((userId, recommender.MovieIds[m]));
+            }
+        }
+
+        foreach (IRecommender r in new[] { recommender, item, user })
+        {
+            float[] expected = [.. pairs.Select(p => r.Predict(p.UserId, p.MovieId))];
+            Assert.Equal(expected, r.PredictPairs(pairs), Tolerance.Comparer);
+            Assert.Empty(r.PredictPairs([]));
+            int unknownUser = FactorFixture.Users.Max() + 1000;
+            Assert.Throws<ArgumentException>(() => r.PredictPairs([pairs[0], (unknownUser, pairs[0].MovieId)]));
+            Assert.Throws<ArgumentException>(() => r.PredictPairs([(pairs[0].UserId, -7)]));
+        }
+    }
+
+    [Fact]
     public void PredictionsOffTheScaleAreClipped()
     {
         string manifest = WriteBlend(intercept: 4.5, itemWeight: 1, userWeight: 1);

@@ -3,7 +3,7 @@ using AutoRec.Inference;
 
 namespace AutoRec.BuildTasks.Blends;
 
-/// <summary>What a recommender serves for a list of ratings: one <see cref="IRecommender.PredictUser"/> per user, so a user-based member runs each user's row once.</summary>
+/// <summary>What a recommender serves for a list of ratings, scored in one pass (<see cref="IRecommender.PredictPairs"/>: a user-based member runs each user's row once, in batches).</summary>
 internal static class RecommenderPredictions
 {
     /// <summary>The prediction of each rating's (user, movie), in order; NaN where the recommender does not know the user or the movie.</summary>
@@ -11,29 +11,21 @@ internal static class RecommenderPredictions
     {
         ArgumentNullException.ThrowIfNull(recommender);
         ArgumentNullException.ThrowIfNull(ratings);
-        var columns = new Dictionary<int, int>(recommender.MovieIds.Count);
-        for (int i = 0; i < recommender.MovieIds.Count; i++)
+        var known = new List<int>(ratings.Count);
+        for (int i = 0; i < ratings.Count; i++)
         {
-            columns[recommender.MovieIds[i]] = i;
+            if (recommender.ContainsUser(ratings[i].UserId) && recommender.ContainsMovie(ratings[i].MovieId))
+            {
+                known.Add(i);
+            }
         }
 
+        float[] served = recommender.PredictPairs([.. known.Select(i => (ratings[i].UserId, ratings[i].MovieId))]);
         var predictions = new float[ratings.Count];
         Array.Fill(predictions, float.NaN);
-        foreach (IGrouping<int, int> user in Enumerable.Range(0, ratings.Count).GroupBy(i => ratings[i].UserId))
+        for (int k = 0; k < known.Count; k++)
         {
-            if (!recommender.ContainsUser(user.Key))
-            {
-                continue;
-            }
-
-            float[] scores = recommender.PredictUser(user.Key);
-            foreach (int i in user)
-            {
-                if (columns.TryGetValue(ratings[i].MovieId, out int column))
-                {
-                    predictions[i] = scores[column];
-                }
-            }
+            predictions[known[k]] = served[k];
         }
 
         return predictions;
