@@ -3,6 +3,7 @@
 'use strict';
 
 const fs = require('fs');
+const path = require('path');
 const ort = require('onnxruntime-node');
 const protobuf = require('protobufjs');
 
@@ -177,9 +178,30 @@ async function runRows(session, meta, rowIds, rows, read) {
   }
 }
 
+// A blend manifest (blend.json, format autorec-blend/1): its members with their model files resolved.
+function readBlendManifest(manifestPath) {
+  let manifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+  } catch (e) {
+    fail(`${manifestPath}: not a blend manifest: ${e.message}`);
+  }
+  if (manifest.format !== 'autorec-blend/1' || !Array.isArray(manifest.members) || manifest.members.length === 0) {
+    fail(`${manifestPath}: not an autorec-blend/1 manifest with members`);
+  }
+  const folder = path.dirname(manifestPath);
+  const members = manifest.members.map((member) => {
+    const file = path.resolve(folder, member.model);
+    if (!fs.existsSync(file)) fail(`${file}: file not found (member '${member.name}' of ${manifestPath})`);
+    return { name: member.name, file, weight: member.weight };
+  });
+  return { name: manifest.name, intercept: manifest.intercept, members };
+}
+
 module.exports = {
   BATCH_SIZE,
   fail,
+  readBlendManifest,
   readMetadata,
   readFoldInMetadata,
   foldIn,

@@ -20,8 +20,7 @@
 'use strict';
 
 const fs = require('fs');
-const path = require('path');
-const { fail, readMetadata, openSession, takesSideFeatures, readRatings, indexOf, buildRows, runRows } = require('./autorec');
+const { fail, readBlendManifest, readMetadata, openSession, takesSideFeatures, readRatings, indexOf, buildRows, runRows } = require('./autorec');
 
 const USAGE = 'usage: node evaluate.js MODEL.onnx|blend.json TRAIN.parquet TEST.parquet';
 
@@ -78,22 +77,11 @@ async function predictTest(modelPath, train, test, trainPath, trainedMoviesOnly)
 
 // A blend's predictions: its members', weighted and clipped; NaN where a member cannot score the rating.
 async function predictBlend(manifestPath, train, test, trainPath) {
-  let manifest;
-  try {
-    manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
-  } catch (e) {
-    fail(`${manifestPath}: not a blend manifest: ${e.message}`);
-  }
-  if (manifest.format !== 'autorec-blend/1' || !Array.isArray(manifest.members) || manifest.members.length === 0) {
-    fail(`${manifestPath}: not an autorec-blend/1 manifest with members`);
-  }
-  const folder = path.dirname(manifestPath);
+  const manifest = readBlendManifest(manifestPath);
   const blended = new Float32Array(test.count).fill(manifest.intercept);
   let scale;
   for (const member of manifest.members) {
-    const file = path.resolve(folder, member.model);
-    if (!fs.existsSync(file)) fail(`${file}: file not found (member '${member.name}' of ${manifestPath})`);
-    const { meta, predicted } = await predictTest(file, train, test, trainPath, true);
+    const { meta, predicted } = await predictTest(member.file, train, test, trainPath, true);
     scale ??= meta;
     for (let i = 0; i < test.count; i++) blended[i] += member.weight * predicted[i]; // NaN stays NaN
   }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Top-10 recommendations from an AutoRec model.onnx for one user.
+// Top-10 recommendations from an AutoRec model.onnx, or a blend (blend.json), for one user.
 //
 //   node top10.js MODEL --ratings movieId:rating,...            a user given by their ratings: user-based models, and
 //                                                               item-based ones through foldin.onnx beside MODEL (--foldin F)
@@ -17,6 +17,9 @@
 // TRAIN.parquet. An item-based model's input is one movie's ratings by every user, so a user's predictions
 // need every movie's row: they are built from TRAIN.parquet (every movie in it), run in batches of 256, and the
 // user's column is read off each, as AutoRec.Inference's Recommender.Create does for item-based models.
+// A blend (blend.json, the pipeline's default model) scores the movies of its first member as
+// clip(intercept + sum of weight x member's prediction), each member its own way (a new user of an item-based
+// member through that member's foldin.onnx), as AutoRec.Inference serves a blend.
 // Either way the movies the user rated (in --ratings or TRAIN.parquet) are left out; best first, equal scores
 // by ascending movie id. Exit codes: 0 done, 1 error, 2 a model this example cannot serve this way (side
 // features; an item-based model given --ratings).
@@ -24,7 +27,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const { fail, readMetadata, readFoldInMetadata, foldIn, openSession, takesSideFeatures, readRatings, readTitles, indexOf, buildRows, runRows } =
+const { fail, readBlendManifest, readMetadata, readFoldInMetadata, foldIn, openSession, takesSideFeatures, readRatings, readTitles, indexOf, buildRows, runRows } =
   require('./autorec');
 
 const USAGE =
@@ -94,12 +97,13 @@ function topN(movieIds, scores, rated, count) {
   return candidates.sort((a, b) => b.score - a.score || a.movieId - b.movieId).slice(0, count);
 }
 
-// A user-based model: one row, the user's ratings by movie (--ratings, or theirs in the training file).
-async function userBased(args, meta, session) {
+// Each scorer below gives { header, input, movieIds, scores (in movieIds order), rated (left out of the top N) }.
+
+// A user-based model: one row, the user's ratings by movie (`ratings`, or theirs in the training file).
+async function userBased(args, meta, session, ratings) {
   let row; // [column, rating, column, rating, ...]
   let described;
   if (args.user === undefined) {
-    const ratings = parseRatings(args.ratings ?? '', meta);
     const column = indexOf(meta.inputIds);
     row = [...ratings].flatMap(([movieId, rating]) => [column.get(movieId), rating]);
     described = `${ratings.size} rating(s)`;
@@ -108,17 +112,13 @@ async function userBased(args, meta, session) {
     row = buildRows(meta, train, args.train).get(args.user);
     if (row === undefined) fail(`user ${args.user} has no ratings in ${args.train}: give their ratings with --ratings instead`);
   }
-  const rated = new Set(); // the user's movies, left out of the top N
+  const rated = new Set();
   for (let k = 0; k < row.length; k += 2) rated.add(meta.inputIds[row[k]]);
   described ??= `user ${args.user}, ${rated.size} rating(s) in ${args.train}`;
 
   let predictions;
   await runRows(session, meta, [0], new Map([[0, row]]), (_, output) => (predictions = Float32Array.from(output)));
-  return {
-    header: `${meta.outputIds.length} movies`,
-    input: described,
-    top: topN(meta.outputIds, predictions, rated, args.count),
-  };
+  return { header: `${meta.outputIds.length} movies`, input: described, movieIds: meta.outputIds, scores: predictions, rated };
 }
 
 // An item-based model: every movie of the training file is a row (its ratings by user); the user's prediction
@@ -142,49 +142,101 @@ async function itemBased(args, meta, session) {
   return {
     header: `${meta.outputIds.length} users`,
     input: `user ${args.user}, ${rated.size} rating(s) in ${args.train}, ${movieIds.length} movies scored`,
-    top: topN(movieIds, scores, rated, args.count),
+    movieIds,
+    scores,
+    rated,
   };
 }
 
 // An item-based model and a user given by ratings: the fold-in graph.
-async function newUserOfItemBased(args, meta, foldinPath) {
-  const foldin = readFoldInMetadata(foldinPath);
-  const ratings = parseRatings(args.ratings ?? '', meta, foldin.movieIds);
+async function newUserOfItemBased(meta, foldin, foldinPath, ratings) {
   if (ratings.size === 0) fail('--ratings needs at least one movieId:rating for the fold-in');
   const session = await openSession(foldinPath);
-  const predictions = await foldIn(session, foldin, ratings);
   return {
     header: `${meta.outputIds.length} users, ${foldin.movieIds.length} movies through ${path.basename(foldinPath)}`,
     input: `${ratings.size} rating(s), folded in (${foldin.steps} conjugate-gradient steps)`,
-    top: topN(foldin.movieIds, predictions, new Set(ratings.keys()), args.count),
+    movieIds: foldin.movieIds,
+    scores: await foldIn(session, foldin, ratings),
+    rated: new Set(ratings.keys()),
   };
 }
 
-async function main() {
-  const args = parseArgs(process.argv.slice(2));
-  const meta = readMetadata(args.model);
-  const foldinPath = args.foldin ?? path.join(path.dirname(args.model), 'foldin.onnx');
+// What one model file scores for the user the arguments name; `ratingsMovies` are the movies --ratings may name
+// (a blend's), else the model's own.
+async function scoreModel(args, modelPath, foldinOption, ratingsMovies) {
+  const meta = readMetadata(modelPath);
+  const foldinPath = foldinOption ?? path.join(path.dirname(modelPath), 'foldin.onnx');
   if (meta.kind === 'item-based' && args.user === undefined) {
     if (!fs.existsSync(foldinPath)) {
       fail(
-        `${args.model} is an item-based model: its input is one movie's ratings by all ${meta.inputIds.length} users, ` +
+        `${modelPath} is an item-based model: its input is one movie's ratings by all ${meta.inputIds.length} users, ` +
           'not a user\'s ratings, and there is no fold-in graph beside it (foldin.onnx, written by the export stage, ' +
           'or --foldin): give --user USER_ID --train TRAIN.parquet instead of --ratings.',
         2,
       );
     }
-    const titles = args.movies === undefined ? undefined : await readTitles(args.movies);
-    print(args, meta, titles, await newUserOfItemBased(args, meta, foldinPath));
-    return;
+    const foldin = readFoldInMetadata(foldinPath);
+    return { meta, ...(await newUserOfItemBased(meta, foldin, foldinPath, parseRatings(args.ratings ?? '', meta, ratingsMovies ?? foldin.movieIds))) };
   }
-  const session = await openSession(args.model);
+  const session = await openSession(modelPath);
   if (takesSideFeatures(meta, session)) {
     const per = meta.kind === 'user-based' ? 'user' : 'movie';
-    fail(`this model needs ${meta.sideFeatures.length} side features per ${per}, which this example does not supply`, 2);
+    fail(`${modelPath} needs ${meta.sideFeatures.length} side features per ${per}, which this example does not supply`, 2);
   }
-  const titles = args.movies === undefined ? undefined : await readTitles(args.movies);
+  if (meta.kind === 'user-based') {
+    const ratings = args.user === undefined ? parseRatings(args.ratings ?? '', meta, ratingsMovies ?? meta.inputIds) : undefined;
+    return { meta, ...(await userBased(args, meta, session, ratings)) };
+  }
+  return { meta, ...(await itemBased(args, meta, session)) };
+}
 
-  print(args, meta, titles, meta.kind === 'user-based' ? await userBased(args, meta, session) : await itemBased(args, meta, session));
+// A blend (blend.json): clip(intercept + sum of weight x member's prediction) of every movie of its first member
+// (each member's own way: an item-based member folds a new user in through its foldin.onnx), as AutoRec.Inference
+// serves a blend; the movies the user rated are left out.
+async function scoreBlend(args, manifestPath) {
+  const manifest = readBlendManifest(manifestPath);
+  let first;
+  let blended;
+  let firstMovies;
+  for (const member of manifest.members) {
+    let movies = firstMovies;
+    if (movies === undefined && args.user === undefined) {
+      // A new user's ratings name the blend's movies: the first member's (its fold-in graph's, when item-based).
+      const meta = readMetadata(member.file);
+      const foldinPath = path.join(path.dirname(member.file), 'foldin.onnx');
+      movies = meta.kind === 'item-based' && fs.existsSync(foldinPath) ? readFoldInMetadata(foldinPath).movieIds : meta.inputIds;
+    }
+    const scored = await scoreModel(args, member.file, undefined, movies);
+    if (first === undefined) {
+      first = scored;
+      firstMovies = scored.movieIds;
+      blended = new Float64Array(firstMovies.length).fill(manifest.intercept);
+    }
+    const column = indexOf(scored.movieIds);
+    firstMovies.forEach((movieId, i) => {
+      const c = column.get(movieId);
+      if (c === undefined) fail(`member '${member.name}' (${member.file}) does not score movie ${movieId} of the blend's first member`);
+      blended[i] += member.weight * scored.scores[c];
+    });
+  }
+  const scores = Float32Array.from(blended, (v) => Math.min(Math.max(v, first.meta.ratingMin), first.meta.ratingMax));
+  return {
+    meta: { ...first.meta, kind: 'blend' },
+    header: `${manifest.members.length} members (${manifest.members.map((m) => `${m.name} ${m.weight.toFixed(3)}`).join(', ')}), ${firstMovies.length} movies`,
+    input: first.input,
+    movieIds: firstMovies,
+    scores,
+    rated: first.rated,
+  };
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const scored = args.model.toLowerCase().endsWith('.json')
+    ? await scoreBlend(args, args.model)
+    : await scoreModel(args, args.model, args.foldin, undefined);
+  const titles = args.movies === undefined ? undefined : await readTitles(args.movies);
+  print(args, scored.meta, titles, { ...scored, top: topN(scored.movieIds, scored.scores, scored.rated, args.count) });
 }
 
 function print(args, meta, titles, { header, input, top }) {

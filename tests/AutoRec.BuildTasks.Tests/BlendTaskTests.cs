@@ -145,6 +145,7 @@ public sealed class BlendTaskTests : IDisposable
               "blend": [
                 { "name": "item", "config": "item.json" },
                 { "name": "user", "config": "sub/user.json", "max_test_rmse": 0.9 },
+                { "name": "loose", "config": "item.json", "max_test_rmse_margin": 0.07 },
               ]
             }
             """);
@@ -153,9 +154,9 @@ public sealed class BlendTaskTests : IDisposable
         Assert.True(ok, string.Join("\n", engine.Errors.Select(e => e.Message)));
         Assert.True(task.IsBlend);
         Assert.Equal("pair", task.BlendName);
-        Assert.Equal(["item", "user"], task.Members.Select(m => m.ItemSpec));
-        Assert.Equal([_dir.PathOf("item.json"), _dir.PathOf("sub/user.json")], task.Members.Select(m => m.GetMetadata("Config")));
-        Assert.Equal(["0.84", "0.9"], task.Members.Select(m => m.GetMetadata("MaxTestRmse")));
+        Assert.Equal(["item", "user", "loose"], task.Members.Select(m => m.ItemSpec));
+        Assert.Equal([_dir.PathOf("item.json"), _dir.PathOf("sub/user.json"), _dir.PathOf("item.json")], task.Members.Select(m => m.GetMetadata("Config")));
+        Assert.Equal(["0.84", "0.9", "0.91"], task.Members.Select(m => m.GetMetadata("MaxTestRmse")));
     }
 
     [Theory]
@@ -168,6 +169,8 @@ public sealed class BlendTaskTests : IDisposable
     [InlineData("""{ "blend": [ { "name": "a", "config": "item.json" }, { "name": "b", "config": "side.json" } ] }""", "uses side information")]
     [InlineData("""{ "blend": [ { "name": "a", "config": "item.json" }, { "name": "b", "config": "nowhere.json" } ] }""", "blend member 'b': its config")]
     [InlineData("""{ "blend": [ { "name": "a", "config": "item.json" }, { "name": "b", "config": "item.json", "max_test_rmse": -1 } ] }""", "max_test_rmse must be a non-negative number")]
+    [InlineData("""{ "blend": [ { "name": "a", "config": "item.json" }, { "name": "b", "config": "item.json", "max_test_rmse_margin": "0.1" } ] }""", "max_test_rmse_margin must be a non-negative number")]
+    [InlineData("""{ "blend": [ { "name": "a", "config": "item.json" }, { "name": "b", "config": "item.json", "max_test_rmse": 0.9, "max_test_rmse_margin": 0.1 } ] }""", "not both")]
     [InlineData("""{ "blend": [ { "name": "a", "config": "item.json" }, { "name": "b", "config": "inner.json" } ] }""", "is itself a blend")]
     public void BadBlendConfigsAreAR2010AtTheFile(string json, string reason)
     {

@@ -72,6 +72,56 @@ public sealed partial class NodeExampleTests : IDisposable
         Assert.Equal(expected.Select(r => r.Score), printed.Select(p => p.Score), new FoldInComparer());
     }
 
+    [SkippableTheory]
+    [InlineData(false)] // a new user, by ratings: the item-based member through its foldin.onnx
+    [InlineData(true)] // a training user
+    public void NodeTop10OfABlendEqualsTheLibrarysBlend(bool trainingUser)
+    {
+        (string node, string example) = NodeExample();
+
+        // The default model's shape: an item-based member (with its fold-in graph) and a user-based one, blend.json beside.
+        int[] users = [41, 3, 77, 12, 5, 60, 29, 8, 93, 17, 50, 2, 99];
+        int[] movies = [.. Enumerable.Range(1, 40).Select(m => m * 7)];
+        var random = new Random(47);
+        Rating[] train = [.. movies.SelectMany(movie => users.Where(_ => random.Next(3) == 0).Select(u => new Rating(u, movie, random.Next(1, 6), 0)))];
+        foreach (string member in new[] { "item", "user" })
+        {
+            Directory.CreateDirectory(_dir.PathOf($"members/{member}/model"));
+        }
+
+        TestModel item = TestModels.Write(
+            _dir.PathOf("members/item/model"), new ModelSpec { Kind = ModelKind.ItemBased, Ids = users, Hidden = [6], Seed = 5, L2Decoder = 0.2, Loss = "masked-sse" });
+        TestModel user = TestModels.Write(_dir.PathOf("members/user/model"), new ModelSpec { Kind = ModelKind.UserBased, Ids = movies, Hidden = [5], Seed = 6 });
+        using (RecommenderModel itemModel = item.Open())
+        {
+            FoldInProblem problem = FoldInProblem.Of(Recommender.Create(itemModel, train)) ?? throw new InvalidOperationException("an item-based linear model folds users in");
+            OnnxModelBuilder.Write(
+                FoldInGraphBuilder.Build(new FoldInGraphSpec(problem.MovieIds, problem.Codes, problem.Width, problem.Weights, problem.Lambda, problem.RatingMin, problem.RatingMax, 64, "tiny")),
+                _dir.PathOf("members/item/model/foldin.onnx"));
+        }
+
+        Directory.CreateDirectory(_dir.PathOf("model"));
+        string manifest = _dir.PathOf("model/blend.json");
+        File.WriteAllText(manifest, new BlendManifest("b", -0.2, [new("item", "../members/item/model/model.onnx", 0.8), new("user", "../members/user/model/model.onnx", 0.25)]).ToJson());
+        string trainPath = _dir.PathOf("train.parquet");
+        ParquetTables.WriteRatings(trainPath, train);
+        using BlendedModel blend = BlendedModel.Open(manifest);
+        IRecommender recommender = Recommender.Create(blend, train);
+        var ratings = movies.OrderBy(_ => random.Next()).Take(6).ToDictionary(id => id, _ => (float)random.Next(1, 6));
+
+        (int exit, string output, string error) = trainingUser
+            ? Run(node, example, "top10.js", manifest, "--user", "41", "--train", trainPath)
+            : Run(node, example, "top10.js", manifest, "--ratings", string.Join(',', ratings.Select(r => FormattableString.Invariant($"{r.Key}:{r.Value}"))));
+
+        Assert.True(exit == 0, $"top10.js exited with {exit}: {error}");
+        Assert.Contains("(blend,", output, StringComparison.Ordinal);
+        (int MovieId, float Score, string? Title)[] printed = Printed(output);
+        IReadOnlyList<Recommendation> expected = trainingUser ? recommender.Recommend(41, 10) : recommender.Recommend(ratings, 10);
+        Assert.Equal(10, expected.Count);
+        Assert.Equal(expected.Select(r => r.MovieId), printed.Select(p => p.MovieId));
+        Assert.Equal(expected.Select(r => r.Score), printed.Select(p => p.Score), new FoldInComparer());
+    }
+
     /// <summary>Scores of the graph's float64 conjugate gradients against the library's Cholesky: within 1e-3, the bar (measured: about 1e-5).</summary>
     private sealed class FoldInComparer : IEqualityComparer<float>
     {

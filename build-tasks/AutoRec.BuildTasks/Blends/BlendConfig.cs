@@ -6,7 +6,8 @@ namespace AutoRec.BuildTasks.Blends;
 /// <summary>
 /// A blend config: a JSON file (with comments) given as the pipeline's <c>ModelConfig</c> whose top level has a
 /// <c>blend</c> array of members, each a name, the path of its own model config (relative to this file) and optionally
-/// the gate its own model must pass (<c>max_test_rmse</c>; the pipeline's <c>MaxTestRmse</c> otherwise). It is not a
+/// the gate its own model must pass (<c>max_test_rmse</c>, or <c>max_test_rmse_margin</c> above the pipeline's
+/// <c>MaxTestRmse</c>, so that one config fits every dataset; the pipeline's <c>MaxTestRmse</c> otherwise). It is not a
 /// model config itself: the pipeline trains, exports and validates each member as a pipeline of its own, then fits
 /// and validates the blend.
 /// </summary>
@@ -53,15 +54,11 @@ internal sealed record BlendConfig(string Name, IReadOnlyList<BlendConfigMember>
                 throw new BlendConfigException(path, 0, $"blend member name '{name}' is used twice");
             }
 
-            double? gate = null;
-            if (member["max_test_rmse"] is JsonNode max)
+            double? gate = GateOf(path, name, member, "max_test_rmse");
+            double? margin = GateOf(path, name, member, "max_test_rmse_margin");
+            if (gate is not null && margin is not null)
             {
-                if (max.GetValueKind() != JsonValueKind.Number || !(max.GetValue<double>() >= 0))
-                {
-                    throw new BlendConfigException(path, 0, $"blend member '{name}': max_test_rmse must be a non-negative number");
-                }
-
-                gate = max.GetValue<double>();
+                throw new BlendConfigException(path, 0, $"blend member '{name}': give max_test_rmse or max_test_rmse_margin, not both");
             }
 
             string config = Path.GetFullPath(Path.Combine(folder, member["config"]!.GetValue<string>()));
@@ -82,11 +79,27 @@ internal sealed record BlendConfig(string Name, IReadOnlyList<BlendConfigMember>
                 throw new BlendConfigException(path, 0, $"blend member '{name}': {config} uses side information, which a blend does not pass on to its members");
             }
 
-            members.Add(new BlendConfigMember(name, config, gate));
+            members.Add(new BlendConfigMember(name, config, gate, margin));
         }
 
         string blendName = top["name"]?.GetValueKind() == JsonValueKind.String ? top["name"]!.GetValue<string>() : Path.GetFileNameWithoutExtension(path);
         return new BlendConfig(blendName, members);
+    }
+
+    /// <summary>A member's gate key: absent, or a non-negative number.</summary>
+    private static double? GateOf(string path, string name, JsonObject member, string key)
+    {
+        if (member[key] is not JsonNode value)
+        {
+            return null;
+        }
+
+        if (value.GetValueKind() != JsonValueKind.Number || !(value.GetValue<double>() >= 0))
+        {
+            throw new BlendConfigException(path, 0, $"blend member '{name}': {key} must be a non-negative number");
+        }
+
+        return value.GetValue<double>();
     }
 
     /// <summary>The JSON of <paramref name="path"/> (comments allowed); a syntax error is located at its line.</summary>
@@ -107,7 +120,8 @@ internal sealed record BlendConfig(string Name, IReadOnlyList<BlendConfigMember>
 /// <param name="Name">Its name: the folder its pipeline writes (<c>members/NAME</c>) and its name in blend.json.</param>
 /// <param name="Config">Its model config's full path.</param>
 /// <param name="MaxTestRmse">The gate its own model must pass, when the blend config sets one.</param>
-internal sealed record BlendConfigMember(string Name, string Config, double? MaxTestRmse);
+/// <param name="MaxTestRmseMargin">How far above the pipeline's <c>MaxTestRmse</c> its own gate is, when the blend config says so.</param>
+internal sealed record BlendConfigMember(string Name, string Config, double? MaxTestRmse, double? MaxTestRmseMargin);
 
 /// <summary>A blend config that cannot be used; reported as AR2010 at its file (and line, for JSON syntax errors).</summary>
 internal sealed class BlendConfigException(string file, int line, string reason) : Exception($"{file}({line}): {reason}")
