@@ -17,10 +17,13 @@ public sealed record BlendManifest(
     [property: JsonPropertyName("intercept")] double Intercept,
     [property: JsonPropertyName("members")] IReadOnlyList<BlendMember> Members)
 {
-    /// <summary>The file format this record reads and writes.</summary>
+    /// <summary>The file format of a plain blend (no <see cref="Support"/>).</summary>
     public const string CurrentFormat = "autorec-blend/1";
 
-    /// <summary>The file format; <see cref="CurrentFormat"/>.</summary>
+    /// <summary>The file format of a support-weighted blend: a reader of <see cref="CurrentFormat"/> alone would serve it wrong, so it says so.</summary>
+    public const string SupportFormat = "autorec-blend/2";
+
+    /// <summary>The file format: <see cref="CurrentFormat"/>, or <see cref="SupportFormat"/> with <see cref="Support"/>.</summary>
     [JsonPropertyName("format")]
     [JsonPropertyOrder(-1)]
     public string Format { get; init; } = CurrentFormat;
@@ -45,7 +48,15 @@ public sealed record BlendManifest(
     [JsonPropertyName("protocol")]
     public string? Protocol { get; init; }
 
-    /// <summary>[intercept, w_1, ..., w_k]: the layout of <see cref="Blending"/>.</summary>
+    /// <summary>
+    /// When the weights depend on the user's and the movie's number of ratings (<see cref="BlendSupport"/>); null for
+    /// a plain blend, whose weights are the same for every prediction.
+    /// </summary>
+    [JsonPropertyName("support")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BlendSupport? Support { get; init; }
+
+    /// <summary>[intercept, w_1, ..., w_k]: the layout of <see cref="Blending"/>; with <see cref="Support"/>, the base term's.</summary>
     [JsonIgnore]
     public double[] Weights => [Intercept, .. Members.Select(m => m.Weight)];
 
@@ -78,9 +89,13 @@ public sealed record BlendManifest(
 
     private void Check()
     {
-        if (Format != CurrentFormat)
+        string expected = Support is null ? CurrentFormat : SupportFormat;
+        if (Format != expected)
         {
-            throw new JsonException($"format '{Format}' is not {CurrentFormat}");
+            throw new JsonException(
+                Format is CurrentFormat or SupportFormat
+                    ? $"format '{Format}' is not {expected}: {SupportFormat} is a blend with \"support\", {CurrentFormat} one without"
+                    : $"format '{Format}' is neither {CurrentFormat} nor {SupportFormat}");
         }
 
         if (Members.Count == 0)
@@ -112,6 +127,8 @@ public sealed record BlendManifest(
                 throw new JsonException($"member '{member.Name}': weight {member.Weight} is not a finite number");
             }
         }
+
+        Support?.Check(Members.Count);
     }
 }
 

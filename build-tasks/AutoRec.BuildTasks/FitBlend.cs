@@ -30,6 +30,9 @@ public sealed class FitBlend : Task
     [Required]
     public string ValidationFile { get; set; } = "";
 
+    /// <summary>0 for a plain blend; else how many powers of the user's and the movie's support weight it (the blend config's <c>support_powers</c>, <see cref="BlendSupport"/>).</summary>
+    public int SupportPowers { get; set; }
+
     /// <summary>Where blend.json goes; member paths in it are relative to its folder.</summary>
     [Required]
     public string OutputFile { get; set; } = "";
@@ -42,14 +45,14 @@ public sealed class FitBlend : Task
             Rating[] train = ParquetTables.ReadRatings(TrainFile);
             Rating[] validation = ParquetTables.ReadRatings(ValidationFile);
             (string, string)[] members = [.. Members.Select(m => (m.ItemSpec, m.GetMetadata("ModelFile")))];
-            BlendManifest manifest = BlendFitter.Fit(BlendName, members, OutputFile, train, validation);
+            BlendManifest manifest = BlendFitter.Fit(BlendName, members, OutputFile, train, validation, SupportPowers);
             AtomicFiles.Write(OutputFile, staged => File.WriteAllText(staged, manifest.ToJson()));
             string parts = string.Join(", ", manifest.Members.Select(m =>
                 string.Create(CultureInfo.InvariantCulture, $"{m.Name} {m.Weight:F4} (alone {m.ValidationRmse:F4})")));
             Log.LogMessage(
                 MessageImportance.High,
                 string.Create(CultureInfo.InvariantCulture,
-                    $"AutoRec: blend {BlendName} fit on {manifest.ValidationRatings:N0} validation ratings: intercept {manifest.Intercept:F4}, {parts}; validation RMSE {manifest.ValidationRmse:F4} ({OutputFile})"));
+                    $"AutoRec: blend {BlendName} fit on {manifest.ValidationRatings:N0} validation ratings: intercept {manifest.Intercept:F4}, {parts}{SupportDescription(manifest.Support)}; validation RMSE {manifest.ValidationRmse:F4} ({OutputFile})"));
             return true;
         }
         catch (ModelFormatException e)
@@ -75,4 +78,7 @@ public sealed class FitBlend : Task
             return false;
         }
     }
+
+    private static string SupportDescription(BlendSupport? support) =>
+        support is null ? "" : $", weighted by support ({support.Terms.Count} terms: powers of ln(1 + ratings) of the user and of the movie)";
 }

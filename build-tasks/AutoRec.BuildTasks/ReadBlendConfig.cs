@@ -27,6 +27,10 @@ public sealed class ReadBlendConfig : Task
     [Output]
     public string BlendName { get; private set; } = "";
 
+    /// <summary>The blend config's <c>support_powers</c> (0: a plain blend).</summary>
+    [Output]
+    public int SupportPowers { get; private set; }
+
     /// <summary>The members in order: the item is the name; metadata <c>MemberName</c> (the same), <c>Config</c> (full path) and <c>MaxTestRmse</c> (the member's gate).</summary>
     [Output]
     public ITaskItem[] Members { get; private set; } = [];
@@ -44,6 +48,7 @@ public sealed class ReadBlendConfig : Task
 
             IsBlend = true;
             BlendName = blend.Name;
+            SupportPowers = blend.SupportPowers;
             Members = [.. blend.Members.Select(m =>
             {
                 var item = new TaskItem(m.Name);

@@ -186,8 +186,12 @@ function readBlendManifest(manifestPath) {
   } catch (e) {
     fail(`${manifestPath}: not a blend manifest: ${e.message}`);
   }
-  if (manifest.format !== 'autorec-blend/1' || !Array.isArray(manifest.members) || manifest.members.length === 0) {
-    fail(`${manifestPath}: not an autorec-blend/1 manifest with members`);
+  const supported = manifest.format === 'autorec-blend/2';
+  if (!(supported || manifest.format === 'autorec-blend/1') || !Array.isArray(manifest.members) || manifest.members.length === 0) {
+    fail(`${manifestPath}: not an autorec-blend/1 or /2 manifest with members`);
+  }
+  if (supported !== (manifest.support !== undefined && manifest.support !== null)) {
+    fail(`${manifestPath}: autorec-blend/2 has "support" and autorec-blend/1 has none`);
   }
   const folder = path.dirname(manifestPath);
   const members = manifest.members.map((member) => {
@@ -195,7 +199,38 @@ function readBlendManifest(manifestPath) {
     if (!fs.existsSync(file)) fail(`${file}: file not found (member '${member.name}' of ${manifestPath})`);
     return { name: member.name, file, weight: member.weight };
   });
-  return { name: manifest.name, intercept: manifest.intercept, members };
+  return { name: manifest.name, intercept: manifest.intercept, members, supported, combine: combiner(manifest) };
+}
+
+// x to a small whole power by multiplication, as AutoRec.Contracts.BlendSupport computes it.
+function power(x, p) {
+  let result = 1;
+  for (let i = 0; i < p; i++) result *= x;
+  return result;
+}
+
+// How a blend combines its members' predictions of one (user, movie), unclipped: intercept + sum of weight x
+// prediction, and for a support-weighted blend (autorec-blend/2) each term's
+// g x (intercept + sum of weight x prediction), g = z_u^user_power x z_m^movie_power, z_u = ln(1 + the user's
+// ratings) - user_center, z_m = ln(1 + the movie's training ratings in the manifest) - movie_center.
+function combiner(manifest) {
+  const weights = manifest.members.map((m) => m.weight);
+  const support = manifest.support;
+  const movieRatings = new Map();
+  if (support) support.movie_ids.forEach((id, i) => movieRatings.set(id, support.movie_ratings[i]));
+  return (predictions, userRatings, movieId) => {
+    let sum = manifest.intercept;
+    for (let k = 0; k < weights.length; k++) sum += weights[k] * predictions[k];
+    if (!support) return sum;
+    const zu = Math.log(1 + userRatings) - support.user_center;
+    const zm = Math.log(1 + (movieRatings.get(movieId) ?? 0)) - support.movie_center;
+    for (const term of support.terms) {
+      let part = term.intercept;
+      for (let k = 0; k < weights.length; k++) part += term.weights[k] * predictions[k];
+      sum += power(zu, term.user_power) * power(zm, term.movie_power) * part;
+    }
+    return sum;
+  };
 }
 
 module.exports = {

@@ -9,7 +9,8 @@
 // Each network row is built from the training ratings (user-based: a user's ratings by movie id; item-based:
 // a movie's ratings by user id; 0 = unknown) and every test rating is read off its row's predictions, as
 // the pipeline's training and validate stages (ModelEvaluator in the build tasks) do. A blend's prediction is
-// clip(intercept + sum of weight x member's prediction) over its members (model paths relative to blend.json), and
+// clip(intercept + sum of weight x member's prediction) over its members (model paths relative to blend.json; a
+// support-weighted blend's weights also vary with the user's and the movie's number of ratings), and
 // a test rating is scored when every member scores it, an item-based member only movies that have training ratings
 // (as AutoRec.Inference serves a blend). Prints one JSON line:
 //   {"test_rmse":..,"test_rmse_user_mean":..,"test_ratings":..,"skipped":..,"kind":..,"seconds":..}
@@ -78,14 +79,24 @@ async function predictTest(modelPath, train, test, trainPath, trainedMoviesOnly)
 // A blend's predictions: its members', weighted and clipped; NaN where a member cannot score the rating.
 async function predictBlend(manifestPath, train, test, trainPath) {
   const manifest = readBlendManifest(manifestPath);
-  const blended = new Float32Array(test.count).fill(manifest.intercept);
+  const members = [];
   let scale;
   for (const member of manifest.members) {
     const { meta, predicted } = await predictTest(member.file, train, test, trainPath, true);
     scale ??= meta;
-    for (let i = 0; i < test.count; i++) blended[i] += member.weight * predicted[i]; // NaN stays NaN
+    members.push(predicted);
   }
-  for (let i = 0; i < test.count; i++) blended[i] = Math.min(Math.max(blended[i], scale.ratingMin), scale.ratingMax);
+  const userRatings = new Map(); // user id -> their training ratings, for a support-weighted blend
+  for (let i = 0; i < train.count; i++) {
+    if (train.ratings[i] !== 0) userRatings.set(train.userIds[i], (userRatings.get(train.userIds[i]) ?? 0) + 1);
+  }
+  const blended = new Float32Array(test.count);
+  const predictions = new Float64Array(members.length);
+  for (let i = 0; i < test.count; i++) {
+    members.forEach((m, k) => (predictions[k] = m[i])); // NaN stays NaN
+    const value = manifest.combine(predictions, userRatings.get(test.userIds[i]) ?? 0, test.movieIds[i]);
+    blended[i] = Math.min(Math.max(value, scale.ratingMin), scale.ratingMax);
+  }
   return { kind: 'blend', predicted: blended };
 }
 

@@ -195,8 +195,7 @@ async function scoreModel(args, modelPath, foldinOption, ratingsMovies) {
 // serves a blend; the movies the user rated are left out.
 async function scoreBlend(args, manifestPath) {
   const manifest = readBlendManifest(manifestPath);
-  let first;
-  let blended;
+  const scoredMembers = [];
   let firstMovies;
   for (const member of manifest.members) {
     let movies = firstMovies;
@@ -207,22 +206,25 @@ async function scoreBlend(args, manifestPath) {
       movies = meta.kind === 'item-based' && fs.existsSync(foldinPath) ? readFoldInMetadata(foldinPath).movieIds : meta.inputIds;
     }
     const scored = await scoreModel(args, member.file, undefined, movies);
-    if (first === undefined) {
-      first = scored;
-      firstMovies = scored.movieIds;
-      blended = new Float64Array(firstMovies.length).fill(manifest.intercept);
-    }
+    firstMovies ??= scored.movieIds;
     const column = indexOf(scored.movieIds);
-    firstMovies.forEach((movieId, i) => {
-      const c = column.get(movieId);
-      if (c === undefined) fail(`member '${member.name}' (${member.file}) does not score movie ${movieId} of the blend's first member`);
-      blended[i] += member.weight * scored.scores[c];
-    });
+    scoredMembers.push({ name: member.name, scored, column });
   }
+  const first = scoredMembers[0].scored;
+  const userRatings = first.rated.size; // the new user's ratings, or the training user's
+  const predictions = new Float64Array(scoredMembers.length);
+  const blended = firstMovies.map((movieId) => {
+    scoredMembers.forEach(({ name, scored, column }, k) => {
+      const c = column.get(movieId);
+      if (c === undefined) fail(`member '${name}' does not score movie ${movieId} of the blend's first member`);
+      predictions[k] = scored.scores[c];
+    });
+    return manifest.combine(predictions, userRatings, movieId);
+  });
   const scores = Float32Array.from(blended, (v) => Math.min(Math.max(v, first.meta.ratingMin), first.meta.ratingMax));
   return {
     meta: { ...first.meta, kind: 'blend' },
-    header: `${manifest.members.length} members (${manifest.members.map((m) => `${m.name} ${m.weight.toFixed(3)}`).join(', ')}), ${firstMovies.length} movies`,
+    header: `${manifest.members.length} members (${manifest.members.map((m) => `${m.name} ${m.weight.toFixed(3)}`).join(', ')}${manifest.supported ? ', weighted by support' : ''}), ${firstMovies.length} movies`,
     input: first.input,
     movieIds: firstMovies,
     scores,

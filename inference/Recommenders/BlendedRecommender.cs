@@ -23,9 +23,13 @@ internal sealed class BlendedRecommender : IRecommender
     private readonly float _min;
     private readonly float _max;
     private readonly MovieCatalog? _catalog;
+    private readonly BlendSupport? _support;
+    private readonly double[] _movieFeatures; // per blend movie: z_m, when the weights depend on support
+    private readonly int[] _userRatings; // per blend user: their training ratings, for z_u
 
     private BlendedRecommender(
-        IRecommender[] members, double[] weights, int[]?[] columns, int[] userIds, RatedMovies rated, float min, float max, MovieCatalog? catalog)
+        IRecommender[] members, double[] weights, int[]?[] columns, int[] userIds, RatedMovies rated, int[] userRatings, float min, float max,
+        MovieCatalog? catalog, BlendSupport? support)
     {
         _members = members;
         _weights = weights;
@@ -39,9 +43,17 @@ internal sealed class BlendedRecommender : IRecommender
         }
 
         _rated = rated;
+        _userRatings = userRatings;
         _min = min;
         _max = max;
         _catalog = catalog;
+        _support = support;
+        _movieFeatures = [];
+        if (support is not null)
+        {
+            Dictionary<int, int> movieRatings = support.MovieRatingsById();
+            _movieFeatures = [.. _movies.Ids.Select(id => support.MovieFeature(movieRatings.GetValueOrDefault(id)))];
+        }
     }
 
     /// <summary>Its first member's kind: the one whose movies and similar movies it serves.</summary>
@@ -83,16 +95,22 @@ internal sealed class BlendedRecommender : IRecommender
 
         var movies = new MovieIndex(movieIds, "");
         var pairs = new List<(int User, int Movie)>(all.Length);
+        var userRatings = new int[userIds.Length];
         foreach (Rating r in all)
         {
-            if (r.Value != RecommenderModel.UnknownRating && users.TryGetValue(r.UserId, out int user) && movies.TryGet(r.MovieId, out int movie))
+            if (r.Value != RecommenderModel.UnknownRating && users.TryGetValue(r.UserId, out int user))
             {
-                pairs.Add((user, movie));
+                userRatings[user]++;
+                if (movies.TryGet(r.MovieId, out int movie))
+                {
+                    pairs.Add((user, movie));
+                }
             }
         }
 
         return new BlendedRecommender(
-            members, blend.Manifest.Weights, columns, userIds, RatedMovies.Build(userIds.Length, pairs), blend.RatingMin, blend.RatingMax, catalog);
+            members, blend.Manifest.Weights, columns, userIds, RatedMovies.Build(userIds.Length, pairs), userRatings, blend.RatingMin, blend.RatingMax, catalog,
+            blend.Manifest.Support);
     }
 
     /// <inheritdoc />
@@ -104,54 +122,52 @@ internal sealed class BlendedRecommender : IRecommender
     /// <inheritdoc />
     public float Predict(int userId, int movieId)
     {
-        _ = UserIndexOf(userId);
-        _ = _movies.IndexOf(movieId, nameof(movieId));
-        double sum = _weights[0];
+        int user = UserIndexOf(userId);
+        int movie = _movies.IndexOf(movieId, nameof(movieId));
+        Span<float> predictions = stackalloc float[_members.Length];
         for (int k = 0; k < _members.Length; k++)
         {
-            sum += _weights[k + 1] * _members[k].Predict(userId, movieId);
+            predictions[k] = _members[k].Predict(userId, movieId);
         }
 
-        return Math.Clamp((float)sum, _min, _max);
+        return Blend(predictions, UserFeature(_userRatings[user]), movie);
     }
 
     /// <inheritdoc />
     public float[] PredictPairs(IReadOnlyList<(int UserId, int MovieId)> pairs)
     {
         ArgumentNullException.ThrowIfNull(pairs);
-        foreach ((int userId, int movieId) in pairs)
+        var users = new int[pairs.Count];
+        var movies = new int[pairs.Count];
+        for (int i = 0; i < pairs.Count; i++)
         {
-            _ = UserIndexOf(userId);
-            _ = _movies.IndexOf(movieId, nameof(pairs));
+            users[i] = UserIndexOf(pairs[i].UserId);
+            movies[i] = _movies.IndexOf(pairs[i].MovieId, nameof(pairs));
         }
 
-        // As Predict(userId, movieId): the weighted sum in double, then the clip.
-        var sums = new double[pairs.Count];
-        Array.Fill(sums, _weights[0]);
-        for (int k = 0; k < _members.Length; k++)
+        // As Predict(userId, movieId), pair by pair, from each member's answers for all of them at once.
+        float[][] members = [.. _members.Select(m => m.PredictPairs(pairs))];
+        var blended = new float[pairs.Count];
+        Span<float> predictions = stackalloc float[_members.Length];
+        for (int i = 0; i < blended.Length; i++)
         {
-            float[] member = _members[k].PredictPairs(pairs);
-            for (int i = 0; i < sums.Length; i++)
+            for (int k = 0; k < members.Length; k++)
             {
-                sums[i] += _weights[k + 1] * member[i];
+                predictions[k] = members[k][i];
             }
+
+            blended[i] = Blend(predictions, UserFeature(_userRatings[users[i]]), movies[i]);
         }
 
-        var predictions = new float[sums.Length];
-        for (int i = 0; i < sums.Length; i++)
-        {
-            predictions[i] = Math.Clamp((float)sums[i], _min, _max);
-        }
-
-        return predictions;
+        return blended;
     }
 
     /// <inheritdoc />
     public float[] PredictUser(int userId)
     {
-        _ = UserIndexOf(userId);
+        int user = UserIndexOf(userId);
         var scores = new float[_movies.Count];
-        Combine(k => _members[k].PredictUser(userId), scores);
+        Combine(k => _members[k].PredictUser(userId), UserFeature(_userRatings[user]), scores);
         return scores;
     }
 
@@ -164,20 +180,21 @@ internal sealed class BlendedRecommender : IRecommender
         RequireNoSide(side);
         int[] indices = _movies.IndicesOf(movieIds, nameof(movieIds));
         int[] ids = [.. indices.Select(i => _movies.Ids[i])];
-        var predictions = new float[ids.Length];
-        Array.Fill(predictions, (float)_weights[0]);
-        for (int k = 0; k < _members.Length; k++)
+        float[][] members = [.. _members.Select(m => m.Predict(ratings, ids))];
+        double userFeature = UserFeature(RatedCount(ratings));
+        var blended = new float[ids.Length];
+        Span<float> predictions = stackalloc float[_members.Length];
+        for (int i = 0; i < blended.Length; i++)
         {
-            float[] member = _members[k].Predict(ratings, ids);
-            float weight = (float)_weights[k + 1];
-            for (int i = 0; i < ids.Length; i++)
+            for (int k = 0; k < members.Length; k++)
             {
-                predictions[i] += weight * member[i];
+                predictions[k] = members[k][i];
             }
+
+            blended[i] = Blend(predictions, userFeature, indices[i]);
         }
 
-        Simd.Clamp(predictions, _min, _max);
-        return predictions;
+        return blended;
     }
 
     /// <inheritdoc />
@@ -186,7 +203,7 @@ internal sealed class BlendedRecommender : IRecommender
         ArgumentNullException.ThrowIfNull(query);
         int user = UserIndexOf(userId);
         using MovieMask mask = _movies.Excluding(_rated.Of(user), query);
-        return Top(k => _members[k].PredictUser(userId), mask, query);
+        return Top(k => _members[k].PredictUser(userId), UserFeature(_userRatings[user]), mask, query);
     }
 
     /// <inheritdoc />
@@ -207,19 +224,19 @@ internal sealed class BlendedRecommender : IRecommender
         }
 
         _movies.Exclude(query, mask, nameof(query));
-        return Top(k => _members[k].Predict(ratings, _members[k].MovieIds), mask, query);
+        return Top(k => _members[k].Predict(ratings, _members[k].MovieIds), UserFeature(RatedCount(ratings)), mask, query);
     }
 
     /// <inheritdoc />
     public IReadOnlyList<SimilarMovie> SimilarMovies(int movieId, RecommendationQuery query) => _members[0].SimilarMovies(movieId, query);
 
-    private Recommendation[] Top(Func<int, float[]> member, MovieMask mask, RecommendationQuery query)
+    private Recommendation[] Top(Func<int, float[]> member, double userFeature, MovieMask mask, RecommendationQuery query)
     {
         float[] buffer = ArrayPool<float>.Shared.Rent(_movies.Count);
         try
         {
             Span<float> scores = buffer.AsSpan(0, _movies.Count);
-            Combine(member, scores);
+            Combine(member, userFeature, scores);
             int[] best = TopN.Select(_movies.Ids, scores, mask.Bits, query.Filter, query.Offset, query.Count);
             return _movies.Recommendations(best, scores, _catalog);
         }
@@ -233,8 +250,25 @@ internal sealed class BlendedRecommender : IRecommender
     /// The blend of every movie: <paramref name="member"/>(k) gives member k's predictions of all its movies, in its
     /// own order, which <see cref="_columns"/> maps to the blend's.
     /// </summary>
-    private void Combine(Func<int, float[]> member, Span<float> scores)
+    private void Combine(Func<int, float[]> member, double userFeature, Span<float> scores)
     {
+        if (_support is not null)
+        {
+            float[][] members = [.. Enumerable.Range(0, _members.Length).Select(member)];
+            Span<float> predictions = stackalloc float[_members.Length];
+            for (int i = 0; i < scores.Length; i++)
+            {
+                for (int k = 0; k < members.Length; k++)
+                {
+                    predictions[k] = members[k][_columns[k] is int[] columns ? columns[i] : i];
+                }
+
+                scores[i] = Blend(predictions, userFeature, i);
+            }
+
+            return;
+        }
+
         scores.Fill((float)_weights[0]);
         for (int k = 0; k < _members.Length; k++)
         {
@@ -255,6 +289,31 @@ internal sealed class BlendedRecommender : IRecommender
 
         Simd.Clamp(scores, _min, _max);
     }
+
+    /// <summary>The blend of one movie (its index in the blend) from the members' <paramref name="predictions"/> of it, clipped.</summary>
+    private float Blend(ReadOnlySpan<float> predictions, double userFeature, int movie)
+    {
+        double sum;
+        if (_support is null)
+        {
+            sum = _weights[0];
+            for (int k = 0; k < predictions.Length; k++)
+            {
+                sum += _weights[k + 1] * predictions[k];
+            }
+        }
+        else
+        {
+            sum = _support.Predict(_weights, predictions, userFeature, _movieFeatures[movie]);
+        }
+
+        return Math.Clamp((float)sum, _min, _max);
+    }
+
+    /// <summary>z_u for a user with <paramref name="ratings"/> ratings (0 when the weights do not depend on support).</summary>
+    private double UserFeature(int ratings) => _support?.UserFeature(ratings) ?? 0;
+
+    private static int RatedCount(IReadOnlyDictionary<int, float> ratings) => ratings.Values.Count(v => v != RecommenderModel.UnknownRating);
 
     private int UserIndexOf(int userId) =>
         _userIndex.TryGetValue(userId, out int user)

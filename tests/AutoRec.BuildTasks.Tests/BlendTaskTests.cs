@@ -36,10 +36,12 @@ public sealed class BlendTaskTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    [Fact]
-    public void FitBlendWritesWeightsWhoseServedBlendScoresWhatTheFitReports()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)] // weights that follow the user's and the movie's number of training ratings
+    public void FitBlendWritesWeightsWhoseServedBlendScoresWhatTheFitReports(int supportPowers)
     {
-        (bool ok, FakeBuildEngine engine) = Fit(_validation);
+        (bool ok, FakeBuildEngine engine) = Fit(_validation, supportPowers);
         Assert.True(ok, string.Join("\n", engine.Errors.Select(e => e.Message)));
         Assert.Contains(engine.Messages, m => m.Importance == MessageImportance.High && m.Message!.Contains("blend tiny-blend fit on", StringComparison.Ordinal));
 
@@ -51,6 +53,8 @@ public sealed class BlendTaskTests : IDisposable
             files.Select(f => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(_dir.PathOf(f))))),
             manifest.Members.Select(m => m.Sha256));
         Assert.Equal("tiny", manifest.Dataset);
+        Assert.Equal(supportPowers == 0 ? BlendManifest.CurrentFormat : BlendManifest.SupportFormat, manifest.Format);
+        Assert.Equal(supportPowers * 2, manifest.Support?.Terms.Count ?? 0);
         Rating[] validation = ParquetTables.ReadRatings(_validation);
         Assert.Equal(validation.Length, manifest.ValidationRatings);
 
@@ -146,7 +150,8 @@ public sealed class BlendTaskTests : IDisposable
                 { "name": "item", "config": "item.json" },
                 { "name": "user", "config": "sub/user.json", "max_test_rmse": 0.9 },
                 { "name": "loose", "config": "item.json", "max_test_rmse_margin": 0.07 },
-              ]
+              ],
+              "support_powers": 2
             }
             """);
 
@@ -154,6 +159,7 @@ public sealed class BlendTaskTests : IDisposable
         Assert.True(ok, string.Join("\n", engine.Errors.Select(e => e.Message)));
         Assert.True(task.IsBlend);
         Assert.Equal("pair", task.BlendName);
+        Assert.Equal(2, task.SupportPowers);
         Assert.Equal(["item", "user", "loose"], task.Members.Select(m => m.ItemSpec));
         Assert.Equal([_dir.PathOf("item.json"), _dir.PathOf("sub/user.json"), _dir.PathOf("item.json")], task.Members.Select(m => m.GetMetadata("Config")));
         Assert.Equal(["0.84", "0.9", "0.91"], task.Members.Select(m => m.GetMetadata("MaxTestRmse")));
@@ -172,6 +178,8 @@ public sealed class BlendTaskTests : IDisposable
     [InlineData("""{ "blend": [ { "name": "a", "config": "item.json" }, { "name": "b", "config": "item.json", "max_test_rmse_margin": "0.1" } ] }""", "max_test_rmse_margin must be a non-negative number")]
     [InlineData("""{ "blend": [ { "name": "a", "config": "item.json" }, { "name": "b", "config": "item.json", "max_test_rmse": 0.9, "max_test_rmse_margin": 0.1 } ] }""", "not both")]
     [InlineData("""{ "blend": [ { "name": "a", "config": "item.json" }, { "name": "b", "config": "inner.json" } ] }""", "is itself a blend")]
+    [InlineData("""{ "blend": [ { "name": "a", "config": "item.json" }, { "name": "b", "config": "item.json" } ], "support_powers": 5 }""", "support_powers must be a whole number from 0 to 4")]
+    [InlineData("""{ "blend": [ { "name": "a", "config": "item.json" }, { "name": "b", "config": "item.json" } ], "support_powers": 1.5 }""", "support_powers must be a whole number")]
     public void BadBlendConfigsAreAR2010AtTheFile(string json, string reason)
     {
         File.WriteAllText(_dir.PathOf("item.json"), "{ \"kind\": \"item-based\" }");
@@ -223,7 +231,7 @@ public sealed class BlendTaskTests : IDisposable
         return ([.. train], [.. validation], [.. test]);
     }
 
-    private (bool Ok, FakeBuildEngine Engine) Fit(string validation)
+    private (bool Ok, FakeBuildEngine Engine) Fit(string validation, int supportPowers = 0)
     {
         var engine = new FakeBuildEngine();
         var task = new FitBlend
@@ -234,6 +242,7 @@ public sealed class BlendTaskTests : IDisposable
             TrainFile = _train,
             ValidationFile = validation,
             OutputFile = _manifest,
+            SupportPowers = supportPowers,
         };
         return (task.Execute(), engine);
     }

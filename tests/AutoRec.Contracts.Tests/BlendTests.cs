@@ -30,6 +30,12 @@ public sealed class BlendTests
     [Theory]
     [InlineData("""{ "name": "b", "intercept": 0, "members": [] }""", "at least one member")]
     [InlineData("""{ "format": "autorec-blend/2", "name": "b", "intercept": 0, "members": [ { "name": "a", "model": "a.onnx", "weight": 1 } ] }""", "is not autorec-blend/1")]
+    [InlineData("""{ "format": "autorec-blend/3", "name": "b", "intercept": 0, "members": [ { "name": "a", "model": "a.onnx", "weight": 1 } ] }""", "neither autorec-blend/1 nor autorec-blend/2")]
+    [InlineData("""{ "name": "b", "intercept": 0, "members": [ { "name": "a", "model": "a.onnx", "weight": 1 } ], "support": { "user_center": 1, "movie_center": 1, "movie_ids": [], "movie_ratings": [], "terms": [ { "user_power": 1, "movie_power": 0, "intercept": 0, "weights": [1] } ] } }""", "is not autorec-blend/2")]
+    [InlineData("""{ "format": "autorec-blend/2", "name": "b", "intercept": 0, "members": [ { "name": "a", "model": "a.onnx", "weight": 1 } ], "support": { "user_center": 1, "movie_center": 1, "movie_ids": [1], "movie_ratings": [], "terms": [ { "user_power": 1, "movie_power": 0, "intercept": 0, "weights": [1] } ] } }""", "the same length")]
+    [InlineData("""{ "format": "autorec-blend/2", "name": "b", "intercept": 0, "members": [ { "name": "a", "model": "a.onnx", "weight": 1 } ], "support": { "user_center": 1, "movie_center": 1, "movie_ids": [], "movie_ratings": [], "terms": [ { "user_power": 1, "movie_power": 0, "intercept": 0, "weights": [1, 2] } ] } }""", "1 finite weights, one per member")]
+    [InlineData("""{ "format": "autorec-blend/2", "name": "b", "intercept": 0, "members": [ { "name": "a", "model": "a.onnx", "weight": 1 } ], "support": { "user_center": 1, "movie_center": 1, "movie_ids": [], "movie_ratings": [], "terms": [ { "user_power": 0, "movie_power": 0, "intercept": 0, "weights": [1] } ] } }""", "not both 0")]
+    [InlineData("""{ "format": "autorec-blend/2", "name": "b", "intercept": 0, "members": [ { "name": "a", "model": "a.onnx", "weight": 1 } ], "support": { "user_center": 1, "movie_center": 1, "movie_ids": [], "movie_ratings": [], "terms": [] } }""", "at least one term")]
     [InlineData("""{ "name": "b", "intercept": "NaN", "members": [ { "name": "a", "model": "a.onnx", "weight": 1 } ] }""", "intercept NaN")]
     [InlineData("""{ "name": "b", "intercept": 0, "members": [ { "name": "a", "model": "a.onnx", "weight": "Infinity" } ] }""", "member 'a': weight")]
     [InlineData("""{ "name": "b", "intercept": 0, "members": [ { "name": "a", "model": "a.onnx", "weight": 1 }, { "name": "a", "model": "b.onnx", "weight": 1 } ] }""", "'a' is used twice")]
@@ -70,6 +76,54 @@ public sealed class BlendTests
         Assert.Equal(0.6, weights[1], 4);
         Assert.Equal(0.25, weights[2], 4);
         Assert.Equal(targets, Blending.Apply([a, b], weights), new Within(1e-3f));
+    }
+
+    [Fact]
+    public void SupportWeightedLeastSquaresRecoversWeightsThatMoveWithTheUsersRatings()
+    {
+        // The true blend leans on member b for users with many ratings: w_b = 0.2 + 0.1 z_u, w_a = 0.7 - 0.1 z_u.
+        var random = new Random(5);
+        int n = 2000;
+        int[] userRatings = [.. Enumerable.Range(0, n).Select(_ => random.Next(1, 500))];
+        int[] movies = [.. Enumerable.Range(0, n).Select(_ => random.Next(1, 40))];
+        var movieRatings = Enumerable.Range(1, 39).ToDictionary(m => m, m => m * 11);
+        float[] a = [.. Enumerable.Range(0, n).Select(_ => (float)(1 + (4 * random.NextDouble())))];
+        float[] b = [.. Enumerable.Range(0, n).Select(_ => (float)(1 + (4 * random.NextDouble())))];
+        double center = userRatings.Average(c => Math.Log(1.0 + c));
+        float[] targets = [.. Enumerable.Range(0, n).Select(i =>
+        {
+            double zu = Math.Log(1.0 + userRatings[i]) - center;
+            return (float)(0.3 + ((0.7 - (0.1 * zu)) * a[i]) + ((0.2 + (0.1 * zu)) * b[i]));
+        })];
+
+        (double[] weights, BlendSupport support) = BlendSupport.Fit([a, b], targets, userRatings, movieRatings, movies, 2);
+
+        Assert.Equal(center, support.UserCenter, 9);
+        Assert.Equal(4, support.Terms.Count); // z_u, z_u², z_m, z_m²
+        Assert.Equal([1, 2, 0, 0], support.Terms.Select(t => t.UserPower));
+        Assert.Equal([0.3, 0.7, 0.2], weights, new WithinDouble(2e-3));
+        Assert.Equal([-0.1, 0.1], support.Terms[0].Weights, new WithinDouble(2e-3));
+        Assert.All(support.Terms.Skip(1).SelectMany(t => t.Weights), w => Assert.Equal(0, w, 2e-3));
+        Assert.Equal(Enumerable.Range(1, 39), support.MovieIds);
+        Assert.Equal(11 * 39, support.MovieRatings[^1]);
+        for (int i = 0; i < 50; i++)
+        {
+            double predicted = support.Predict(weights, [a[i], b[i]], support.UserFeature(userRatings[i]), support.MovieFeature(movieRatings[movies[i]]));
+            Assert.Equal(targets[i], predicted, 2e-3);
+        }
+
+        // And it round-trips in blend.json as format 2.
+        BlendManifest manifest = Manifest with { Format = BlendManifest.SupportFormat, Support = support };
+        BlendManifest read = BlendManifest.Parse(manifest.ToJson());
+        Assert.Equal(support.Terms.Select(t => t.Weights.ToArray()), read.Support!.Terms.Select(t => t.Weights.ToArray()));
+        Assert.Equal(support.MovieRatings, read.Support.MovieRatings);
+    }
+
+    private sealed class WithinDouble(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(double obj) => 0;
     }
 
     [Fact]

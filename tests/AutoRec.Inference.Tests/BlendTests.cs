@@ -74,6 +74,54 @@ public sealed class BlendTests : IDisposable
     }
 
     [Fact]
+    public void ASupportWeightedBlendsWeightsFollowTheUsersAndTheMoviesNumberOfRatings()
+    {
+        // Terms z_u (user power 1) and z_m² (movie power 2); two movies get made-up counts, the rest none (z_m of 0 ratings).
+        BlendManifest plain = BlendManifest.Read(WriteBlend());
+        int[] countedMovies = [FactorFixture.Movies[0], FactorFixture.Movies[3]];
+        var support = new BlendSupport(1.5, 2.0, countedMovies, [9, 30], [new BlendTerm(1, 0, 0.05, [0.1, -0.2]), new BlendTerm(0, 2, -0.03, [0.02, 0.04])]);
+        string path = _dir.PathOf("model/blend.json");
+        File.WriteAllText(path, (plain with { Format = BlendManifest.SupportFormat, Support = support }).ToJson());
+        using BlendedModel blend = BlendedModel.Open(path);
+        IRecommender recommender = Recommender.Create(blend, _train);
+        (IRecommender item, IRecommender user) = Members(blend);
+
+        float Expected(float itemPrediction, float userPrediction, int userRatings, int movieId)
+        {
+            double zu = Math.Log(1 + userRatings) - 1.5;
+            int movieRatings = movieId == countedMovies[0] ? 9 : movieId == countedMovies[1] ? 30 : 0;
+            double zm = Math.Log(1 + movieRatings) - 2.0;
+            double sum = Intercept + (ItemWeight * itemPrediction) + (UserWeight * userPrediction)
+                + (zu * (0.05 + (0.1 * itemPrediction) - (0.2 * userPrediction)))
+                + (zm * zm * (-0.03 + (0.02 * itemPrediction) + (0.04 * userPrediction)));
+            return Math.Clamp((float)sum, 1f, 5f);
+        }
+
+        var pairs = new List<(int UserId, int MovieId)>();
+        foreach (int userId in FactorFixture.Users)
+        {
+            int count = _train.Count(r => r.UserId == userId && r.Value != 0);
+            float[] expected = [.. recommender.MovieIds.Select(m => Expected(item.Predict(userId, m), user.Predict(userId, m), count, m))];
+            Assert.Equal(expected, recommender.PredictUser(userId), Tolerance.Comparer);
+            Assert.Equal(expected[3], recommender.Predict(userId, recommender.MovieIds[3]), Tolerance.Value);
+            pairs.AddRange(recommender.MovieIds.Select(m => (userId, m)));
+        }
+
+        Assert.Equal([.. pairs.Select(p => recommender.Predict(p.UserId, p.MovieId))], recommender.PredictPairs(pairs), Tolerance.Comparer);
+
+        // A user given by ratings counts the ratings given (the 0 is unknown, not counted).
+        var ratings = new Dictionary<int, float> { [5] = 4f, [13] = 2f, [40] = 5f, [7] = 0f };
+        int[] asked = [countedMovies[0], countedMovies[1], 21];
+        float[] folded = [.. asked.Select(m => Expected(item.Predict(ratings, [m])[0], user.Predict(ratings, [m])[0], 3, m))];
+        Assert.Equal(folded, recommender.Predict(ratings, asked), Tolerance.Comparer);
+        float[] all = [.. recommender.MovieIds.Select(m => Expected(item.Predict(ratings, [m])[0], user.Predict(ratings, [m])[0], 3, m))];
+        int[] best = MovieRanking.Select(recommender.MovieIds, all, id => id is 5 or 13 or 40, RecommendationQuery.Top(5));
+        Assert.Equal(best.Select(i => recommender.MovieIds[i]), recommender.Recommend(ratings, 5).Select(r => r.MovieId));
+        using BlendedModel unweighted = BlendedModel.Open(WriteBlend());
+        Assert.NotEqual(recommender.PredictUser(FactorFixture.Users[0]), Recommender.Create(unweighted, _train).PredictUser(FactorFixture.Users[0]));
+    }
+
+    [Fact]
     public void PredictionsOffTheScaleAreClipped()
     {
         string manifest = WriteBlend(intercept: 4.5, itemWeight: 1, userWeight: 1);

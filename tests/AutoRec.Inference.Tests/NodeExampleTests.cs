@@ -102,7 +102,12 @@ public sealed partial class NodeExampleTests : IDisposable
 
         Directory.CreateDirectory(_dir.PathOf("model"));
         string manifest = _dir.PathOf("model/blend.json");
-        File.WriteAllText(manifest, new BlendManifest("b", -0.2, [new("item", "../members/item/model/model.onnx", 0.8), new("user", "../members/user/model/model.onnx", 0.25)]).ToJson());
+        var support = new BlendSupport(1.2, 0.8, movies[..30], [.. movies[..30].Select(m => m % 9)], [new BlendTerm(1, 0, 0.05, [0.1, -0.2]), new BlendTerm(0, 2, -0.03, [0.02, 0.04])]);
+        File.WriteAllText(manifest, new BlendManifest("b", -0.2, [new("item", "../members/item/model/model.onnx", 0.8), new("user", "../members/user/model/model.onnx", 0.25)])
+        {
+            Format = BlendManifest.SupportFormat,
+            Support = support,
+        }.ToJson());
         string trainPath = _dir.PathOf("train.parquet");
         ParquetTables.WriteRatings(trainPath, train);
         using BlendedModel blend = BlendedModel.Open(manifest);
@@ -115,6 +120,7 @@ public sealed partial class NodeExampleTests : IDisposable
 
         Assert.True(exit == 0, $"top10.js exited with {exit}: {error}");
         Assert.Contains("(blend,", output, StringComparison.Ordinal);
+        Assert.Contains("weighted by support", output, StringComparison.Ordinal);
         (int MovieId, float Score, string? Title)[] printed = Printed(output);
         IReadOnlyList<Recommendation> expected = trainingUser ? recommender.Recommend(41, 10) : recommender.Recommend(ratings, 10);
         Assert.Equal(10, expected.Count);
@@ -323,8 +329,10 @@ public sealed partial class NodeExampleTests : IDisposable
         Rating Cell(int row, int column, float value) => userBased ? new Rating(row, column, value, 0) : new Rating(column, row, value, 0);
     }
 
-    [SkippableFact]
-    public void NodeEvaluateOfABlendEqualsTheLibrarysBlend()
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)] // weights that follow the user's and the movie's number of ratings (autorec-blend/2)
+    public void NodeEvaluateOfABlendEqualsTheLibrarysBlend(bool supportWeighted)
     {
         (string node, string example) = NodeExample();
 
@@ -341,7 +349,9 @@ public sealed partial class NodeExampleTests : IDisposable
         TestModels.Write(_dir.PathOf("blend/members"), new ModelSpec { Kind = ModelKind.UserBased, Ids = movies, Hidden = [5], Seed = 4 }, "user.onnx");
         Directory.CreateDirectory(_dir.PathOf("blend/model"));
         string manifest = _dir.PathOf("blend/model/blend.json");
-        File.WriteAllText(manifest, new BlendManifest("b", 0.3, [new("item", "../members/item.onnx", 0.55), new("user", "../members/user.onnx", 0.4)]).ToJson());
+        var plain = new BlendManifest("b", 0.3, [new("item", "../members/item.onnx", 0.55), new("user", "../members/user.onnx", 0.4)]);
+        var support = new BlendSupport(1.0, 1.5, [5, 1, 13], [4, 7, 2], [new BlendTerm(1, 0, 0.04, [0.1, -0.15]), new BlendTerm(0, 1, 0.02, [-0.05, 0.03])]);
+        File.WriteAllText(manifest, (supportWeighted ? plain with { Format = BlendManifest.SupportFormat, Support = support } : plain).ToJson());
         string trainPath = _dir.PathOf("blend-train.parquet");
         string testPath = _dir.PathOf("blend-test.parquet");
         ParquetTables.WriteRatings(trainPath, train);

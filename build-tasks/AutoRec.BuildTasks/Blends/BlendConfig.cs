@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AutoRec.Contracts;
 
 namespace AutoRec.BuildTasks.Blends;
 
@@ -13,7 +14,8 @@ namespace AutoRec.BuildTasks.Blends;
 /// </summary>
 /// <param name="Name">The config's <c>name</c>, or its file name.</param>
 /// <param name="Members">The members, in order.</param>
-internal sealed record BlendConfig(string Name, IReadOnlyList<BlendConfigMember> Members)
+/// <param name="SupportPowers">The config's <c>support_powers</c> (0 to <see cref="BlendSupport.MaxPower"/>, 0 when absent): 0 for one weight per member, else weights that vary with powers 1 to this of the user's and the movie's support.</param>
+internal sealed record BlendConfig(string Name, IReadOnlyList<BlendConfigMember> Members, int SupportPowers = 0)
 {
     private static readonly JsonDocumentOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
@@ -83,7 +85,18 @@ internal sealed record BlendConfig(string Name, IReadOnlyList<BlendConfigMember>
         }
 
         string blendName = top["name"]?.GetValueKind() == JsonValueKind.String ? top["name"]!.GetValue<string>() : Path.GetFileNameWithoutExtension(path);
-        return new BlendConfig(blendName, members);
+        int supportPowers = 0;
+        if (top["support_powers"] is JsonNode powers)
+        {
+            if (powers.GetValueKind() != JsonValueKind.Number || !powers.AsValue().TryGetValue(out int value) || value is < 0 or > BlendSupport.MaxPower)
+            {
+                throw new BlendConfigException(path, 0, $"support_powers must be a whole number from 0 to {BlendSupport.MaxPower}");
+            }
+
+            supportPowers = value;
+        }
+
+        return new BlendConfig(blendName, members, supportPowers);
     }
 
     /// <summary>A member's gate key: absent, or a non-negative number.</summary>

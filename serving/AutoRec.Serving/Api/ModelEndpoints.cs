@@ -72,5 +72,5 @@ internal static class ModelEndpoints
 
     private static BlendResponse BlendOf(BlendManifest blend) => new(
         blend.Name, blend.Intercept, [.. blend.Members.Select(m => new BlendMemberResponse(m.Name, m.Model, m.Weight, m.Sha256))],
-        blend.ValidationRatings, Finite(blend.ValidationRmse));
+        blend.ValidationRatings, Finite(blend.ValidationRmse), blend.Support?.Terms.Count ?? 0);
 }

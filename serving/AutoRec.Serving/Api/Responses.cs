@@ -114,8 +114,12 @@ public sealed record TrainingResponse(long Parameters, int BestEpoch, int Epochs
 /// <summary>One member of a served blend and its weight.</summary>
 public sealed record BlendMemberResponse(string Name, string Model, double Weight, string? Sha256);
 
-/// <summary>A served blend: clip(intercept + Σ weight · member's prediction).</summary>
-public sealed record BlendResponse(string Name, double Intercept, IReadOnlyList<BlendMemberResponse> Members, int ValidationRatings, double? ValidationRmse);
+/// <summary>
+/// A served blend: clip(intercept + Σ weight · member's prediction), the base weights when <paramref name="SupportTerms"/>
+/// is not 0 (then the weights also follow the user's and the movie's number of ratings: blend.json's <c>support</c>).
+/// </summary>
+public sealed record BlendResponse(
+    string Name, double Intercept, IReadOnlyList<BlendMemberResponse> Members, int ValidationRatings, double? ValidationRmse, int SupportTerms);
 
 /// <summary>The gate the pipeline's validate stage applied to the test RMSE (model/validation.json).</summary>
 public sealed record GateResponse(double? MaxTestRmse, bool? Passed, IReadOnlyList<string> Failures);

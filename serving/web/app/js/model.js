@@ -62,7 +62,10 @@ export async function modelPage() {
     model.blend ? h('div', {}, h('h3', {}, `Blend: ${model.blend.name}`),
       h('table', { class: 'data' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Member'), h('th', { scope: 'col' }, 'File'), h('th', { scope: 'col' }, 'Weight'))),
         h('tbody', {}, h('tr', {}, h('td', {}, 'intercept'), h('td', {}, ''), h('td', {}, fixed(model.blend.intercept, 3))),
-          model.blend.members.map((m) => h('tr', {}, h('td', {}, m.name), h('td', {}, h('code', {}, m.model)), h('td', {}, fixed(m.weight, 3))))))) : null,
+          model.blend.members.map((m) => h('tr', {}, h('td', {}, m.name), h('td', {}, h('code', {}, m.model)), h('td', {}, fixed(m.weight, 3)))))),
+      model.blend.supportTerms > 0
+        ? h('p', {}, `The weights above are the base ones: ${model.blend.supportTerms} more terms move them with how many ratings the user and the movie have (blend.json's support).`)
+        : null) : null,
     model.config ? h('details', {}, h('summary', {}, 'Training configuration (from the model file)'), h('pre', {}, JSON.stringify(model.config, null, 2))) : null),
     h('section', { 'aria-labelledby': 'curve' }, h('h2', { id: 'curve' }, 'Learning curve'), curve));
 }
