@@ -22,6 +22,13 @@ public sealed record ValidationReport(
     [property: JsonPropertyName("skipped_ratings")] int SkippedRatings,
     [property: JsonPropertyName("seconds")] double Seconds)
 {
+    /// <summary>
+    /// The test RMSE of predicting the training ratings' mean for every test rating: the bar any model must clear
+    /// (a model above it has learnt less than the mean); NaN when unknown.
+    /// </summary>
+    [JsonPropertyName("mean_baseline_rmse")]
+    public double MeanBaselineRmse { get; init; } = double.NaN;
+
     /// <summary>The gate the model was held to (the pipeline's <c>MaxTestRmse</c>), when one was applied.</summary>
     [JsonPropertyName("max_test_rmse")]
     public double? MaxTestRmse { get; init; }

@@ -124,7 +124,7 @@ public sealed class ValidateModel : Task
         Log.LogMessage(
             MessageImportance.High,
             $"AutoRec: validated {ModelFile} (protocol {Protocol}) with ONNX Runtime: test RMSE {report.TestRmse:F4} (per-user mean {report.TestRmseUserMean:F4}) " +
-            $"on {report.TestRatings:N0} ratings in {report.Seconds:F1} s; gate MaxTestRmse={maxRmse.ToString(CultureInfo.InvariantCulture)}");
+            $"on {report.TestRatings:N0} ratings in {report.Seconds:F1} s (predicting the training mean: {report.MeanBaselineRmse:F4}); gate MaxTestRmse={maxRmse.ToString(CultureInfo.InvariantCulture)}");
 
         var failures = new List<string>();
         if (!(report.TestRmse <= maxRmse))

@@ -91,6 +91,10 @@ public sealed class BlendTaskTests : IDisposable
             Assert.Equal(expected.Count, report.TestRatings);
             Assert.Equal(ModelKind.ItemBased, report.Kind);
             Assert.Equal(Path.GetFullPath(_manifest), report.Model);
+            Rating[] train = ParquetTables.ReadRatings(_train);
+            double mean = train.Average(r => (double)r.Value);
+            Assert.Equal(Math.Sqrt(test.Average(r => (r.Value - mean) * (r.Value - mean))), report.MeanBaselineRmse, 9);
+            Assert.Contains(engine.Messages, m => m.Message!.Contains("(predicting the training mean: ", StringComparison.Ordinal));
 
             (ok, engine) = Validate(output, "0.01");
             Assert.False(ok);

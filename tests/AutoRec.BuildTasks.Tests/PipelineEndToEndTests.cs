@@ -158,6 +158,8 @@ public sealed class PipelineEndToEndTests : IDisposable
         ValidationReport report = ValidationReport.Read(Path.Combine(outDir, "model", "validation.json"));
         Assert.True(report.Passed);
         Assert.InRange(report.TestRmse, 0, 4);
+        Assert.InRange(report.MeanBaselineRmse, 0.01, 4); // a single model's report has it too (the members')
+        Assert.InRange(ValidationReport.Read(Path.Combine(outDir, "members", "item", "model", "validation.json")).MeanBaselineRmse, 0.01, 4);
 
         // 2. Nothing changed: every stage of the blend and of its members is skipped.
         (code, log) = BuildStages(raw, outDir, "", $"-p:ModelConfig={config}", "-p:MaxTestRmse=4");

@@ -27,7 +27,12 @@ public static class ModelValidator
         }
 
         using RecommenderModel model = RecommenderModel.Open(modelPath, options);
-        RmseResult rmse = ModelEvaluator.Evaluate(model, trainParquet, testParquet);
+        Rating[] train = ParquetTables.ReadRatings(trainParquet);
+        Rating[] test = ParquetTables.ReadRatings(testParquet);
+        IReadOnlyDictionary<int, float[]>? side = model.SideWidth > 0
+            ? SideFeatureFiles.Load(model, Path.GetDirectoryName(Path.GetFullPath(trainParquet))!)
+            : null;
+        RmseResult rmse = ModelEvaluator.Evaluate(model, train, test, side);
         return new ValidationReport(
             Path.GetFullPath(modelPath),
             model.Kind,
@@ -36,7 +41,24 @@ public static class ModelValidator
             rmse.UserMean,
             rmse.Count,
             rmse.Skipped,
-            clock.Elapsed.TotalSeconds);
+            clock.Elapsed.TotalSeconds)
+        {
+            MeanBaselineRmse = MeanBaseline(train, test),
+        };
+    }
+
+    /// <summary>The RMSE over <paramref name="test"/> of predicting the mean of <paramref name="train"/>'s ratings for each (NaN without either).</summary>
+    public static double MeanBaseline(IReadOnlyList<Rating> train, IReadOnlyList<Rating> test)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        if (train.Count == 0 || test.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        double mean = train.Average(r => (double)r.Value);
+        return Math.Sqrt(test.Average(r => (r.Value - mean) * (r.Value - mean)));
     }
 
     private static ValidationReport ValidateBlend(string manifestPath, string trainParquet, string testParquet, RecommenderOptions? options, Stopwatch clock)
@@ -54,6 +76,9 @@ public static class ModelValidator
             rmse.UserMean,
             rmse.Count,
             rmse.Skipped,
-            clock.Elapsed.TotalSeconds);
+            clock.Elapsed.TotalSeconds)
+        {
+            MeanBaselineRmse = MeanBaseline(train, test),
+        };
     }
 }
