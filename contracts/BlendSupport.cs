@@ -6,7 +6,9 @@ namespace AutoRec.Contracts;
 /// <summary>
 /// A blend whose weights depend on how much is known about the user and the movie (feature-weighted linear
 /// stacking, Sill et al. 2009): with z_u = ln(1 + the user's ratings) − <see cref="UserCenter"/> and
-/// z_m = ln(1 + the movie's training ratings) − <see cref="MovieCenter"/>, the prediction is
+/// z_m = ln(1 + the movie's training ratings) − <see cref="MovieCenter"/>, each logarithm first held to the range the
+/// weights were fit on (<see cref="UserRange"/>, <see cref="MovieRange"/>: a new user with 3 ratings is treated as the
+/// lightest user of the fit, not extrapolated to), the prediction is
 /// clip(Σ_t g_t · (a_t + Σ_k w_tk · prediction_k)) over the base term g = 1 (the manifest's intercept and member
 /// weights) and each of <see cref="Terms"/>, g_t = z_u^UserPower · z_m^MoviePower. A user-based member is good at
 /// heavy users and a poor guess for light ones; an item-based member the reverse for movies: one weight each
@@ -17,21 +19,25 @@ namespace AutoRec.Contracts;
 /// <param name="MovieIds">The movies with training ratings.</param>
 /// <param name="MovieRatings">How many training ratings each of <see cref="MovieIds"/> had when the weights were fit (a movie not listed had none).</param>
 /// <param name="Terms">The support terms, after the base term.</param>
+/// <param name="UserRange">The least and greatest ln(1 + the user's ratings) among the ratings fit on.</param>
+/// <param name="MovieRange">The least and greatest ln(1 + the movie's training ratings) among them.</param>
 public sealed record BlendSupport(
     [property: JsonPropertyName("user_center")] double UserCenter,
     [property: JsonPropertyName("movie_center")] double MovieCenter,
     [property: JsonPropertyName("movie_ids")] IReadOnlyList<int> MovieIds,
     [property: JsonPropertyName("movie_ratings")] IReadOnlyList<int> MovieRatings,
-    [property: JsonPropertyName("terms")] IReadOnlyList<BlendTerm> Terms)
+    [property: JsonPropertyName("terms")] IReadOnlyList<BlendTerm> Terms,
+    [property: JsonPropertyName("user_range")] IReadOnlyList<double> UserRange,
+    [property: JsonPropertyName("movie_range")] IReadOnlyList<double> MovieRange)
 {
     /// <summary>The most a config may ask for: powers 1 to this of z_u and of z_m.</summary>
     public const int MaxPower = 4;
 
     /// <summary>z_u for a user with <paramref name="ratings"/> ratings.</summary>
-    public double UserFeature(int ratings) => Math.Log(1.0 + ratings) - UserCenter;
+    public double UserFeature(int ratings) => Math.Clamp(Math.Log(1.0 + ratings), UserRange[0], UserRange[1]) - UserCenter;
 
     /// <summary>z_m for a movie with <paramref name="ratings"/> training ratings.</summary>
-    public double MovieFeature(int ratings) => Math.Log(1.0 + ratings) - MovieCenter;
+    public double MovieFeature(int ratings) => Math.Clamp(Math.Log(1.0 + ratings), MovieRange[0], MovieRange[1]) - MovieCenter;
 
     /// <summary>
     /// The blend's unclipped prediction of one (user, movie) from the members' <paramref name="predictions"/> of it:
@@ -120,7 +126,9 @@ public sealed record BlendSupport(
         }
 
         int[] movies = [.. movieRatings.Keys.Order()];
-        return (all[..(k + 1)], new BlendSupport(userCenter, movieCenter, movies, [.. movies.Select(m => movieRatings[m])], terms));
+        double[] userRange = n == 0 ? [0, 0] : [lu.Min(), lu.Max()];
+        double[] movieRange = n == 0 ? [0, 0] : [lm.Min(), lm.Max()];
+        return (all[..(k + 1)], new BlendSupport(userCenter, movieCenter, movies, [.. movies.Select(m => movieRatings[m])], terms, userRange, movieRange));
     }
 
     /// <summary>x to a small whole power, by multiplication: the same bits in C#, JavaScript and an ONNX graph.</summary>
@@ -154,6 +162,12 @@ public sealed record BlendSupport(
         if (!double.IsFinite(UserCenter) || !double.IsFinite(MovieCenter))
         {
             throw new JsonException("support: user_center and movie_center must be finite numbers");
+        }
+
+        if (UserRange is not [double userLow, double userHigh] || !(double.IsFinite(userLow) && double.IsFinite(userHigh) && userLow <= userHigh)
+            || MovieRange is not [double movieLow, double movieHigh] || !(double.IsFinite(movieLow) && double.IsFinite(movieHigh) && movieLow <= movieHigh))
+        {
+            throw new JsonException("support: user_range and movie_range must each be [least, greatest], finite");
         }
 
         if (MovieIds is null || MovieRatings is null || MovieIds.Count != MovieRatings.Count)

@@ -212,7 +212,8 @@ function power(x, p) {
 // How a blend combines its members' predictions of one (user, movie), unclipped: intercept + sum of weight x
 // prediction, and for a support-weighted blend (autorec-blend/2) each term's
 // g x (intercept + sum of weight x prediction), g = z_u^user_power x z_m^movie_power, z_u = ln(1 + the user's
-// ratings) - user_center, z_m = ln(1 + the movie's training ratings in the manifest) - movie_center.
+// ratings) - user_center, z_m = ln(1 + the movie's training ratings in the manifest) - movie_center, each logarithm
+// first held to the range the weights were fit on (user_range, movie_range).
 function combiner(manifest) {
   const weights = manifest.members.map((m) => m.weight);
   const support = manifest.support;
@@ -222,8 +223,9 @@ function combiner(manifest) {
     let sum = manifest.intercept;
     for (let k = 0; k < weights.length; k++) sum += weights[k] * predictions[k];
     if (!support) return sum;
-    const zu = Math.log(1 + userRatings) - support.user_center;
-    const zm = Math.log(1 + (movieRatings.get(movieId) ?? 0)) - support.movie_center;
+    const clamp = (x, [low, high]) => Math.min(Math.max(x, low), high);
+    const zu = clamp(Math.log(1 + userRatings), support.user_range) - support.user_center;
+    const zm = clamp(Math.log(1 + (movieRatings.get(movieId) ?? 0)), support.movie_range) - support.movie_center;
     for (const term of support.terms) {
       let part = term.intercept;
       for (let k = 0; k < weights.length; k++) part += term.weights[k] * predictions[k];

@@ -79,7 +79,7 @@ public sealed class BlendTests : IDisposable
         // Terms z_u (user power 1) and z_m² (movie power 2); two movies get made-up counts, the rest none (z_m of 0 ratings).
         BlendManifest plain = BlendManifest.Read(WriteBlend());
         int[] countedMovies = [FactorFixture.Movies[0], FactorFixture.Movies[3]];
-        var support = new BlendSupport(1.5, 2.0, countedMovies, [9, 30], [new BlendTerm(1, 0, 0.05, [0.1, -0.2]), new BlendTerm(0, 2, -0.03, [0.02, 0.04])]);
+        var support = new BlendSupport(1.5, 2.0, countedMovies, [9, 30], [new BlendTerm(1, 0, 0.05, [0.1, -0.2]), new BlendTerm(0, 2, -0.03, [0.02, 0.04])], [0, 10], [0, 10]);
         string path = _dir.PathOf("model/blend.json");
         File.WriteAllText(path, (plain with { Format = BlendManifest.SupportFormat, Support = support }).ToJson());
         using BlendedModel blend = BlendedModel.Open(path);

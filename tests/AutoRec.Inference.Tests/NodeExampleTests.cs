@@ -102,7 +102,7 @@ public sealed partial class NodeExampleTests : IDisposable
 
         Directory.CreateDirectory(_dir.PathOf("model"));
         string manifest = _dir.PathOf("model/blend.json");
-        var support = new BlendSupport(1.2, 0.8, movies[..30], [.. movies[..30].Select(m => m % 9)], [new BlendTerm(1, 0, 0.05, [0.1, -0.2]), new BlendTerm(0, 2, -0.03, [0.02, 0.04])]);
+        var support = new BlendSupport(1.2, 0.8, movies[..30], [.. movies[..30].Select(m => m % 9)], [new BlendTerm(1, 0, 0.05, [0.1, -0.2]), new BlendTerm(0, 2, -0.03, [0.02, 0.04])], [0, 10], [0, 10]);
         File.WriteAllText(manifest, new BlendManifest("b", -0.2, [new("item", "../members/item/model/model.onnx", 0.8), new("user", "../members/user/model/model.onnx", 0.25)])
         {
             Format = BlendManifest.SupportFormat,
@@ -350,7 +350,7 @@ public sealed partial class NodeExampleTests : IDisposable
         Directory.CreateDirectory(_dir.PathOf("blend/model"));
         string manifest = _dir.PathOf("blend/model/blend.json");
         var plain = new BlendManifest("b", 0.3, [new("item", "../members/item.onnx", 0.55), new("user", "../members/user.onnx", 0.4)]);
-        var support = new BlendSupport(1.0, 1.5, [5, 1, 13], [4, 7, 2], [new BlendTerm(1, 0, 0.04, [0.1, -0.15]), new BlendTerm(0, 1, 0.02, [-0.05, 0.03])]);
+        var support = new BlendSupport(1.0, 1.5, [5, 1, 13], [4, 7, 2], [new BlendTerm(1, 0, 0.04, [0.1, -0.15]), new BlendTerm(0, 1, 0.02, [-0.05, 0.03])], [1.0, 2.5], [0.5, 10]);
         File.WriteAllText(manifest, (supportWeighted ? plain with { Format = BlendManifest.SupportFormat, Support = support } : plain).ToJson());
         string trainPath = _dir.PathOf("blend-train.parquet");
         string testPath = _dir.PathOf("blend-test.parquet");
