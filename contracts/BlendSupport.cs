@@ -45,12 +45,7 @@ public sealed record BlendSupport(
     /// </summary>
     public double Predict(ReadOnlySpan<double> weights, ReadOnlySpan<float> predictions, double userFeature, double movieFeature)
     {
-        double sum = weights[0];
-        for (int k = 0; k < predictions.Length; k++)
-        {
-            sum += weights[k + 1] * predictions[k];
-        }
-
+        double sum = Blending.Combine(weights, predictions);
         foreach (BlendTerm term in Terms)
         {
             double part = term.Intercept;

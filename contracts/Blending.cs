@@ -44,6 +44,18 @@ public static class Blending
         return weights;
     }
 
+    /// <summary>The blend <paramref name="weights"/> [intercept, w_1, ..., w_k] of one answer's member <paramref name="predictions"/>, unclipped.</summary>
+    public static double Combine(ReadOnlySpan<double> weights, ReadOnlySpan<float> predictions)
+    {
+        double sum = weights[0];
+        for (int k = 0; k < predictions.Length; k++)
+        {
+            sum += weights[k + 1] * predictions[k];
+        }
+
+        return sum;
+    }
+
     /// <summary>The blend <paramref name="weights"/> [intercept, w_1, ..., w_k] of <paramref name="predictions"/>, unclipped.</summary>
     public static float[] Apply(IReadOnlyList<float[]> predictions, IReadOnlyList<double> weights)
     {

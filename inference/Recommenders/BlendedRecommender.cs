@@ -146,19 +146,8 @@ internal sealed class BlendedRecommender : IRecommender
         }
 
         // As Predict(userId, movieId), pair by pair, from each member's answers for all of them at once.
-        float[][] members = [.. _members.Select(m => m.PredictPairs(pairs))];
         var blended = new float[pairs.Count];
-        Span<float> predictions = stackalloc float[_members.Length];
-        for (int i = 0; i < blended.Length; i++)
-        {
-            for (int k = 0; k < members.Length; k++)
-            {
-                predictions[k] = members[k][i];
-            }
-
-            blended[i] = Blend(predictions, UserFeature(_userRatings[users[i]]), movies[i]);
-        }
-
+        BlendEach([.. _members.Select(m => m.PredictPairs(pairs))], i => movies[i], i => UserFeature(_userRatings[users[i]]), blended);
         return blended;
     }
 
@@ -180,20 +169,9 @@ internal sealed class BlendedRecommender : IRecommender
         RequireNoSide(side);
         int[] indices = _movies.IndicesOf(movieIds, nameof(movieIds));
         int[] ids = [.. indices.Select(i => _movies.Ids[i])];
-        float[][] members = [.. _members.Select(m => m.Predict(ratings, ids))];
         double userFeature = UserFeature(RatedCount(ratings));
         var blended = new float[ids.Length];
-        Span<float> predictions = stackalloc float[_members.Length];
-        for (int i = 0; i < blended.Length; i++)
-        {
-            for (int k = 0; k < members.Length; k++)
-            {
-                predictions[k] = members[k][i];
-            }
-
-            blended[i] = Blend(predictions, userFeature, indices[i]);
-        }
-
+        BlendEach([.. _members.Select(m => m.Predict(ratings, ids))], i => indices[i], _ => userFeature, blended);
         return blended;
     }
 
@@ -254,18 +232,15 @@ internal sealed class BlendedRecommender : IRecommender
     {
         if (_support is not null)
         {
-            float[][] members = [.. Enumerable.Range(0, _members.Length).Select(member)];
-            Span<float> predictions = stackalloc float[_members.Length];
-            for (int i = 0; i < scores.Length; i++)
+            // In the blend's movie order, then movie by movie: the weights differ from movie to movie.
+            var members = new float[_members.Length][];
+            for (int k = 0; k < members.Length; k++)
             {
-                for (int k = 0; k < members.Length; k++)
-                {
-                    predictions[k] = members[k][_columns[k] is int[] columns ? columns[i] : i];
-                }
-
-                scores[i] = Blend(predictions, userFeature, i);
+                float[] own = member(k);
+                members[k] = _columns[k] is int[] columns ? [.. columns.Select(j => own[j])] : own;
             }
 
+            BlendEach(members, i => i, _ => userFeature, scores);
             return;
         }
 
@@ -290,23 +265,30 @@ internal sealed class BlendedRecommender : IRecommender
         Simd.Clamp(scores, _min, _max);
     }
 
+    /// <summary>
+    /// destination[i] = the blend of members[k][i] (every member's prediction of answer i, in the same order), for the
+    /// blend movie <paramref name="movieOf"/>(i) and a user whose z_u is <paramref name="userFeatureOf"/>(i).
+    /// </summary>
+    private void BlendEach(float[][] members, Func<int, int> movieOf, Func<int, double> userFeatureOf, Span<float> destination)
+    {
+        Span<float> predictions = stackalloc float[members.Length];
+        for (int i = 0; i < destination.Length; i++)
+        {
+            for (int k = 0; k < members.Length; k++)
+            {
+                predictions[k] = members[k][i];
+            }
+
+            destination[i] = Blend(predictions, userFeatureOf(i), movieOf(i));
+        }
+    }
+
     /// <summary>The blend of one movie (its index in the blend) from the members' <paramref name="predictions"/> of it, clipped.</summary>
     private float Blend(ReadOnlySpan<float> predictions, double userFeature, int movie)
     {
-        double sum;
-        if (_support is null)
-        {
-            sum = _weights[0];
-            for (int k = 0; k < predictions.Length; k++)
-            {
-                sum += _weights[k + 1] * predictions[k];
-            }
-        }
-        else
-        {
-            sum = _support.Predict(_weights, predictions, userFeature, _movieFeatures[movie]);
-        }
-
+        double sum = _support is null
+            ? Blending.Combine(_weights, predictions)
+            : _support.Predict(_weights, predictions, userFeature, _movieFeatures[movie]);
         return Math.Clamp((float)sum, _min, _max);
     }
 

@@ -21,11 +21,12 @@ public static class ModelEvaluator
         ArgumentNullException.ThrowIfNull(model);
         Rating[] train = ParquetTables.ReadRatings(trainParquet);
         Rating[] test = ParquetTables.ReadRatings(testParquet);
-        IReadOnlyDictionary<int, float[]>? side = model.SideWidth > 0
-            ? SideFeatureFiles.Load(model, Path.GetDirectoryName(Path.GetFullPath(trainParquet))!)
-            : null;
-        return Evaluate(model, train, test, side);
+        return Evaluate(model, train, test, SideFeaturesBeside(model, trainParquet));
     }
+
+    /// <summary>The model's side features from users.parquet or movies.parquet beside the training file; null when it takes none.</summary>
+    internal static IReadOnlyDictionary<int, float[]>? SideFeaturesBeside(RecommenderModel model, string trainParquet) =>
+        model.SideWidth > 0 ? SideFeatureFiles.Load(model, Path.GetDirectoryName(Path.GetFullPath(trainParquet))!) : null;
 
     /// <summary>Evaluates <paramref name="model"/> on <paramref name="test"/>, feeding it <paramref name="train"/>.</summary>
     /// <param name="model">The model.</param>

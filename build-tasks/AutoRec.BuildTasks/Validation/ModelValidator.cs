@@ -29,10 +29,7 @@ public static class ModelValidator
         using RecommenderModel model = RecommenderModel.Open(modelPath, options);
         Rating[] train = ParquetTables.ReadRatings(trainParquet);
         Rating[] test = ParquetTables.ReadRatings(testParquet);
-        IReadOnlyDictionary<int, float[]>? side = model.SideWidth > 0
-            ? SideFeatureFiles.Load(model, Path.GetDirectoryName(Path.GetFullPath(trainParquet))!)
-            : null;
-        RmseResult rmse = ModelEvaluator.Evaluate(model, train, test, side);
+        RmseResult rmse = ModelEvaluator.Evaluate(model, train, test, ModelEvaluator.SideFeaturesBeside(model, trainParquet));
         return new ValidationReport(
             Path.GetFullPath(modelPath),
             model.Kind,
