@@ -88,6 +88,33 @@ public sealed class SparseFullBatchTests
         Assert.Equal(denseOutcome.Test.Global, sparseOutcome.Test.Global, 1e-3);
     }
 
+    [Theory]
+    [InlineData("kernel item sse")]
+    [InlineData("kernel user mse")]
+    public void An_epochs_training_rmse_from_the_accepted_evaluation_is_what_scoring_gives(string shape)
+    {
+        (ModelConfig config, TrainingData data) = Case(shape);
+        random.manual_seed(config.Seed);
+        using var network = new AutoencoderNetwork(config, data.ColumnCount + (data.Side?.Width ?? 0), data.ColumnCount);
+        using var path = new SparseFullBatchPath(config, data, network);
+        int known = 0;
+        bool outOfScale = false;
+        for (int epoch = 1; epoch <= config.Epochs; epoch++)
+        {
+            path.TrainEpoch(epoch, CancellationToken.None);
+            known += path.KnowsTrainRmse ? 1 : 0;
+            (double train, RmseResult validation) = path.ScoreEpoch(data.TrainRatings, data.Validation);
+            RmseResult[] scored = path.Score(data.TrainRatings, data.Validation);
+            Assert.Equal(scored[0].Global, train, 1e-6); // the same float32 predictions, summed in another order
+            Assert.Equal(scored[1], validation);
+            outOfScale |= path.Predict(data.TrainRatings)[0].Any(p => p < data.Scale.Min || p > data.Scale.Max);
+        }
+
+        // The shortcut was taken (the line search stops at its last trial) and clipping mattered on the way.
+        Assert.True(known >= config.Epochs / 2, $"the training RMSE came from the evaluation in {known} of {config.Epochs} epochs");
+        Assert.True(outOfScale, "some predictions fell outside the scale");
+    }
+
     [Fact]
     public void The_synced_network_predicts_what_the_path_scores()
     {

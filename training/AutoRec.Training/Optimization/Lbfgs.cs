@@ -26,6 +26,7 @@ internal sealed class Lbfgs
     private readonly List<double> _rho = [];
     private readonly Stack<float[]> _free = new();
     private float[]? _gradient;
+    private float[]? _lastEvaluated;
     private float[]? _previousGradient;
     private float[]? _direction;
     private double _loss;
@@ -61,6 +62,13 @@ internal sealed class Lbfgs
 
     /// <summary>Function evaluations so far.</summary>
     public int Evaluations { get; private set; }
+
+    /// <summary>
+    /// Whether the point the last <see cref="Iterate"/> accepted is the one the evaluation function last saw, so
+    /// that what the function computed on the side there (a training RMSE) belongs to the accepted point. Usually
+    /// true: the line search stops at the trial it just evaluated; a zoom that settles on an earlier bracket end is not.
+    /// </summary>
+    public bool AcceptedLastEvaluation => _gradient is not null && ReferenceEquals(_gradient, _lastEvaluated);
 
     /// <summary>
     /// One iteration from <paramref name="x"/> (updated in place to the accepted point); returns the loss there.
@@ -204,6 +212,7 @@ internal sealed class Lbfgs
         Evaluations++;
         float[] gradient = Rent();
         double loss = _evaluate(x, gradient);
+        _lastEvaluated = gradient;
         return (loss, gradient);
     }
 

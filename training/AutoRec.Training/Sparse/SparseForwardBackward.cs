@@ -38,6 +38,7 @@ internal sealed unsafe class SparseForwardBackward
     private readonly FloatBuffer?[] _transposed;
     private readonly double[] _loss;
     private readonly double[] _penalty;
+    private readonly double[] _clipped;
     private readonly FloatBuffer[] _rowGradient;
     private readonly FloatBuffer? _noise;
     private readonly FloatBuffer? _noiseGradient;
@@ -85,6 +86,7 @@ internal sealed unsafe class SparseForwardBackward
         _transposed = [.. Enumerable.Range(0, _hidden).Select(l => l == 0 ? null : new FloatBuffer((long)model.Sizes[l] * model.Width(l)))];
         _loss = new double[partitions];
         _penalty = new double[partitions];
+        _clipped = new double[partitions];
         int widest = Math.Max(model.Width(0), model.Width(_hidden - 1));
         _rowGradient = [.. Enumerable.Range(0, partitions).Select(_ => new FloatBuffer(widest))];
         if (gaussianNoise)
@@ -112,6 +114,16 @@ internal sealed unsafe class SparseForwardBackward
     }
 
     /// <summary>
+    /// When set, each training pass also sums its targets' squared errors with the predictions clipped to this scale,
+    /// unweighted (<see cref="ClippedSquaredError"/>): the training RMSE as <see cref="Training.HeldOutRmse"/> scores it, from
+    /// the predictions the pass makes anyway, where a separate evaluation would be a second forward pass.
+    /// </summary>
+    public RatingScale? ClipScale { get; set; }
+
+    /// <summary>The last training pass's clipped squared errors (see <see cref="ClipScale"/>; 0 without it).</summary>
+    public double ClippedSquaredError { get; private set; }
+
+    /// <summary>
     /// Forward and backward on a training batch; returns the data loss (the L2 penalty is the optimizer's). Dropout
     /// draws come from <paramref name="dropoutKey"/>. Without <paramref name="adam"/>, adds every gradient to the
     /// model's gradient buffers. With it (after its <see cref="FusedAdam.BeginStep"/>), updates each row of the first
@@ -132,6 +144,7 @@ internal sealed unsafe class SparseForwardBackward
         Forward(batch, training: true, dropoutKey);
         Clear(_dhPartial, batch.Count * _model.Width(_hidden - 1));
         Array.Clear(_penalty);
+        Array.Clear(_clipped);
         Run(p => _loss[p] = OutputLayer(batch, p, adam));
         ReducePartials(batch.Count);
         for (int l = _hidden - 1; l >= 0; l--)
@@ -152,6 +165,8 @@ internal sealed unsafe class SparseForwardBackward
             loss += _loss[p];
             penalty += _penalty[p];
         }
+
+        ClippedSquaredError = _clipped.Sum();
 
         return (loss, penalty);
     }
@@ -404,6 +419,9 @@ internal sealed unsafe class SparseForwardBackward
         float[] targets = batch.EntryTarget;
         float[] rowScale = batch.RowScale;
         double loss = 0;
+        double clipped = 0;
+        bool clip = ClipScale.HasValue;
+        (float low, float high) = ClipScale is { } range ? (range.Min, range.Max) : (0f, 0f);
         fixed (int* rows = batch.EntryRow)
         fixed (float* dots = Scratch(_dots, p, batch))
         fixed (float* steps = Scratch(_steps, p, batch))
@@ -434,6 +452,12 @@ internal sealed unsafe class SparseForwardBackward
                     float error = y - targets[start + e];
                     float scale = rowScale[rows[start + e]];
                     loss += (double)error * error * scale;
+                    if (clip)
+                    {
+                        float clippedError = Math.Clamp(y, low, high) - targets[start + e];
+                        clipped += (double)clippedError * clippedError;
+                    }
+
                     float d = 2f * error * scale * ActivationKernels.Derivative(activation, z, y);
                     steps[e] = d;
                     db += d;
@@ -449,6 +473,7 @@ internal sealed unsafe class SparseForwardBackward
             }
         }
 
+        _clipped[p] = clipped;
         return loss;
     }
 

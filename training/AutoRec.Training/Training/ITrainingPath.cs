@@ -26,6 +26,16 @@ internal interface ITrainingPath : IDisposable
     /// <summary>The RMSEs of the current weights (eval mode, predictions clipped to the scale) at each list of ratings.</summary>
     RmseResult[] Score(params HeldOutRating[][] sets);
 
+    /// <summary>
+    /// An epoch's scores of the current weights: the training RMSE (global, predictions clipped) and the validation
+    /// RMSEs. By default one <see cref="Score"/> of both lists; a path that already knows the first may skip it.
+    /// </summary>
+    (double TrainRmse, RmseResult Validation) ScoreEpoch(HeldOutRating[] train, HeldOutRating[] validation)
+    {
+        RmseResult[] scores = Score(train, validation);
+        return (scores[0].Global, scores[1]);
+    }
+
     /// <summary>The current weights' predictions (eval mode, not clipped) at each list of ratings, in its order.</summary>
     float[][] Predict(params HeldOutRating[][] sets);
 

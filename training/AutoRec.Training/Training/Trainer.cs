@@ -114,15 +114,14 @@ public sealed class Trainer
             // Reseeding per epoch makes a resumed run draw exactly what an uninterrupted one would.
             random.manual_seed(unchecked((_config.Seed * 1_000_003) + epoch));
             double loss = path.TrainEpoch(epoch, cancellation);
-            RmseResult[] scores = path.Score(_data.TrainRatings, _data.Validation);
+            (double trainRmse, RmseResult validation) = path.ScoreEpoch(_data.TrainRatings, _data.Validation);
             NativeHeap.Trim();
-            (RmseResult train, RmseResult validation) = (scores[0], scores[1]);
-            if (!double.IsFinite(train.Global))
+            if (!double.IsFinite(trainRmse))
             {
                 throw new TrainingDivergedException(epoch, "predictions are not finite");
             }
 
-            var result = new EpochResult(epoch, loss, train.Global, validation.Global, validation.UserMean, clock.Elapsed.TotalSeconds);
+            var result = new EpochResult(epoch, loss, trainRmse, validation.Global, validation.UserMean, clock.Elapsed.TotalSeconds);
             state.Record(result);
             EpochVerdict verdict = _policy.Observe(state.Plateau, epoch, validation);
             Apply(verdict, state, path);
