@@ -21,6 +21,7 @@ public sealed class ConfigTests
     [InlineData("{\n  \"dropout\": 1.5\n}", "dropout")]
     [InlineData("{\n  \"kind\": \"movie-based\"\n}", "kind")]
     [InlineData("{\n  \"lr_schedule\": \"cosine\",\n  \"lr_decay_patience\": 5\n}", "lr_decay_patience must be 0")]
+    [InlineData("{\n  \"output_bias\": \"mean\",\n  \"output_activation\": \"sigmoid\"\n}", "output_bias mean needs an identity output_activation")]
     public void Bad_configs_fail_with_a_message_that_names_the_problem(string json, string expected)
     {
         var error = Assert.Throws<ConfigException>(() => ModelConfig.Parse(json, "bad.json"));

@@ -29,6 +29,24 @@ public sealed class TrainerTests
         Assert.True(outcome.History[^1].TrainRmse < outcome.History[0].TrainRmse - 0.1, $"{outcome.History[0].TrainRmse} -> {outcome.History[^1].TrainRmse}");
     }
 
+    [Theory]
+    [InlineData("sparse")]
+    [InlineData("dense")]
+    public void Output_biases_started_at_the_mean_predict_the_mean_before_learning(string path)
+    {
+        // A learning rate too small to move anything: the first epoch's predictions are the starting network's.
+        TrainingData data = SyntheticRatings.Data();
+        ModelConfig config = SyntheticRatings.Config() with { Epochs = 1, LearningRate = 1e-12 };
+        double mean = data.TrainRatings.Average(r => r.Value);
+        double meanRmse = Math.Sqrt(data.Validation.Average(r => (r.Value - mean) * (r.Value - mean)));
+        double fromMean = Run(config with { OutputBias = OutputBiasStart.Mean }).History[0].ValidationRmse;
+        double fromZero = Run(config).History[0].ValidationRmse;
+        Assert.True(Math.Abs(fromMean - meanRmse) < 0.1 * meanRmse, $"from the mean: {fromMean}, the mean predictor: {meanRmse}");
+        Assert.True(fromZero > mean - 1, $"from zero the predictions start near 0: {fromZero}");
+
+        TrainingOutcome Run(ModelConfig c) => new Trainer(c, data, new RecordingProgress(), null, TrainingPath.Resolve(c, path)).Run();
+    }
+
     [Fact]
     public void A_diverging_run_fails_with_a_clear_error()
     {

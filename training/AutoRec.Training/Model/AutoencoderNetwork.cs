@@ -66,6 +66,15 @@ public sealed class AutoencoderNetwork : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Sets every output bias to <paramref name="value"/> (<see cref="OutputBiasStart.Mean"/>); draws nothing from the generator.</summary>
+    public void StartOutputBiasAt(float value)
+    {
+        using (no_grad())
+        {
+            _biases[LayerCount - 1].fill_(value);
+        }
+    }
+
     /// <summary>Number of dense layers.</summary>
     public int LayerCount => _sizes.Length - 1;
 

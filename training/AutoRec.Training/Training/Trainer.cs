@@ -88,6 +88,11 @@ public sealed class Trainer
         // The initial weights are the first draws after this seed, on both paths.
         random.manual_seed(_config.Seed);
         var network = new AutoencoderNetwork(_config, InputWidth, _data.ColumnCount);
+        if (_config.OutputBias == OutputBiasStart.Mean && _data.TrainRatings.Length > 0)
+        {
+            network.StartOutputBiasAt((float)_data.TrainRatings.Average(r => r.Value));
+        }
+
         _progress.Message(Path.LogLine);
         using ITrainingPath path = Path.Kind switch
         {
