@@ -7,12 +7,15 @@ namespace AutoRec.Contracts;
 /// A blend whose weights depend on how much is known about the user and the movie (feature-weighted linear
 /// stacking, Sill et al. 2009): with z_u = ln(1 + the user's ratings) − <see cref="UserCenter"/> and
 /// z_m = ln(1 + the movie's training ratings) − <see cref="MovieCenter"/>, each logarithm first held to the range the
-/// weights were fit on (<see cref="UserRange"/>, <see cref="MovieRange"/>: a new user with 3 ratings is treated as the
-/// lightest user of the fit, not extrapolated to), the prediction is
+/// weights were fit on (<see cref="UserRange"/>, <see cref="MovieRange"/>), the prediction is
 /// clip(Σ_t g_t · (a_t + Σ_k w_tk · prediction_k)) over the base term g = 1 (the manifest's intercept and member
 /// weights) and each of <see cref="Terms"/>, g_t = z_u^UserPower · z_m^MoviePower. A user-based member is good at
 /// heavy users and a poor guess for light ones; an item-based member the reverse for movies: one weight each
 /// cannot say so. Fit by least squares like a plain blend (<see cref="Fit"/>), on the same validation ratings.
+/// A user with fewer ratings than any user the weights were fit on (a new user who rated 3 movies) gets the base term
+/// alone: the terms were fit on users the members had trained on, and at such a user they made a folded-in member's
+/// nearly flat predictions of rarely rated movies 5.0 (the whole top 10 of obscure movies), where the base weights
+/// rank as the members do.
 /// </summary>
 /// <param name="UserCenter">The mean of ln(1 + the user's ratings) over the ratings the weights were fit on.</param>
 /// <param name="MovieCenter">The mean of ln(1 + the movie's training ratings) over those ratings.</param>
@@ -33,19 +36,32 @@ public sealed record BlendSupport(
     /// <summary>The most a config may ask for: powers 1 to this of z_u and of z_m.</summary>
     public const int MaxPower = 4;
 
-    /// <summary>z_u for a user with <paramref name="ratings"/> ratings.</summary>
-    public double UserFeature(int ratings) => Math.Clamp(Math.Log(1.0 + ratings), UserRange[0], UserRange[1]) - UserCenter;
+    /// <summary>
+    /// z_u for a user with <paramref name="ratings"/> ratings; NaN for fewer ratings than any user fit on, which
+    /// <see cref="Predict"/> answers with the base term alone.
+    /// </summary>
+    public double UserFeature(int ratings)
+    {
+        double x = Math.Log(1.0 + ratings);
+        return x < UserRange[0] ? double.NaN : Math.Min(x, UserRange[1]) - UserCenter;
+    }
 
     /// <summary>z_m for a movie with <paramref name="ratings"/> training ratings.</summary>
     public double MovieFeature(int ratings) => Math.Clamp(Math.Log(1.0 + ratings), MovieRange[0], MovieRange[1]) - MovieCenter;
 
     /// <summary>
     /// The blend's unclipped prediction of one (user, movie) from the members' <paramref name="predictions"/> of it:
-    /// the base <paramref name="weights"/> [intercept, w_1, ..., w_k], plus each term's at (z_u, z_m).
+    /// the base <paramref name="weights"/> [intercept, w_1, ..., w_k], plus each term's at (z_u, z_m), unless z_u is
+    /// NaN (a user lighter than the fit's: <see cref="UserFeature"/>).
     /// </summary>
     public double Predict(ReadOnlySpan<double> weights, ReadOnlySpan<float> predictions, double userFeature, double movieFeature)
     {
         double sum = Blending.Combine(weights, predictions);
+        if (double.IsNaN(userFeature))
+        {
+            return sum;
+        }
+
         foreach (BlendTerm term in Terms)
         {
             double part = term.Intercept;

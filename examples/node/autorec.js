@@ -214,6 +214,8 @@ function power(x, p) {
 // g x (intercept + sum of weight x prediction), g = z_u^user_power x z_m^movie_power, z_u = ln(1 + the user's
 // ratings) - user_center, z_m = ln(1 + the movie's training ratings in the manifest) - movie_center, each logarithm
 // first held to the range the weights were fit on (user_range, movie_range).
+// A user with fewer ratings than any the weights were fit on
+// (ln(1 + ratings) below user_range) gets the intercept and member weights alone, as AutoRec.Inference serves them.
 function combiner(manifest) {
   const weights = manifest.members.map((m) => m.weight);
   const support = manifest.support;
@@ -224,6 +226,7 @@ function combiner(manifest) {
     for (let k = 0; k < weights.length; k++) sum += weights[k] * predictions[k];
     if (!support) return sum;
     const clamp = (x, [low, high]) => Math.min(Math.max(x, low), high);
+    if (Math.log(1 + userRatings) < support.user_range[0]) return sum;
     const zu = clamp(Math.log(1 + userRatings), support.user_range) - support.user_center;
     const zm = clamp(Math.log(1 + (movieRatings.get(movieId) ?? 0)), support.movie_range) - support.movie_center;
     for (const term of support.terms) {

@@ -292,7 +292,7 @@ internal sealed class BlendedRecommender : IRecommender
         return Math.Clamp((float)sum, _min, _max);
     }
 
-    /// <summary>z_u for a user with <paramref name="ratings"/> ratings (0 when the weights do not depend on support).</summary>
+    /// <summary>z_u for a user with <paramref name="ratings"/> ratings (0 when the weights do not depend on support; NaN, the base weights alone, for a user lighter than the fit's).</summary>
     private double UserFeature(int ratings) => _support?.UserFeature(ratings) ?? 0;
 
     private static int RatedCount(IReadOnlyDictionary<int, float> ratings) => ratings.Values.Count(v => v != RecommenderModel.UnknownRating);

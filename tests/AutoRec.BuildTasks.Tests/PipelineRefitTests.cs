@@ -94,6 +94,9 @@ public sealed class PipelineRefitTests : IDisposable
             RunMetrics b = RunMetrics.Read(Path.Combine(refitDir, "members", member, "model", "metrics.json"));
             Assert.Equal((RunMetrics.ProtocolRefit, a.Selection), (b.Protocol, b.Selection));
             Assert.False(Directory.Exists(Path.Combine(refitDir, "members", member, "data")), "a refit member made its own data");
+
+            // Only the blend refits its members: a member's pipeline in A's pass does not refit itself (on A's data).
+            Assert.False(Directory.Exists(Path.Combine(outDir, "members", member, "refit")), "a member of A ran a refit of its own");
         }
 
         BlendManifest chosen = BlendManifest.Read(Path.Combine(outDir, "model", "blend.json"));

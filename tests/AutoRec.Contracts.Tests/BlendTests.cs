@@ -100,7 +100,14 @@ public sealed class BlendTests
 
         Assert.Equal(center, support.UserCenter, 9);
         Assert.Equal([userRatings.Min(c => Math.Log(1.0 + c)), userRatings.Max(c => Math.Log(1.0 + c))], support.UserRange);
-        Assert.Equal(support.UserFeature(userRatings.Min()), support.UserFeature(0)); // held to the range fit on, not extrapolated
+        Assert.Equal(support.UserFeature(userRatings.Max()), support.UserFeature(userRatings.Max() * 10)); // held to the range fit on
+        Assert.True(double.IsFinite(support.UserFeature(userRatings.Min())));
+
+        // A user lighter than any fit on is not extrapolated to: the base weights alone.
+        Assert.True(double.IsNaN(support.UserFeature(userRatings.Min() - 1)));
+        Assert.Equal(
+            Blending.Combine(weights, [a[0], b[0]]),
+            support.Predict(weights, [a[0], b[0]], support.UserFeature(0), support.MovieFeature(1)));
         Assert.Equal(4, support.Terms.Count); // z_u, z_u², z_m, z_m²
         Assert.Equal([1, 2, 0, 0], support.Terms.Select(t => t.UserPower));
         Assert.Equal([0.3, 0.7, 0.2], weights, new WithinDouble(2e-3));
