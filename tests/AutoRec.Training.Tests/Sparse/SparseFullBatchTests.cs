@@ -91,7 +91,7 @@ public sealed class SparseFullBatchTests
     [Theory]
     [InlineData("kernel item sse")]
     [InlineData("kernel user mse")]
-    public void An_epochs_training_rmse_from_the_accepted_evaluation_is_what_scoring_gives(string shape)
+    public void An_epochs_scores_from_the_accepted_evaluation_are_what_scoring_gives(string shape)
     {
         (ModelConfig config, TrainingData data) = Case(shape);
         random.manual_seed(config.Seed);
@@ -103,6 +103,7 @@ public sealed class SparseFullBatchTests
         {
             path.TrainEpoch(epoch, CancellationToken.None);
             known += path.KnowsTrainRmse ? 1 : 0;
+            Assert.Equal(path.KnowsTrainRmse, path.KnowsValidation);
             (double train, RmseResult validation) = path.ScoreEpoch(data.TrainRatings, data.Validation);
             RmseResult[] scored = path.Score(data.TrainRatings, data.Validation);
             Assert.Equal(scored[0].Global, train, 1e-6); // the same float32 predictions, summed in another order
@@ -111,7 +112,7 @@ public sealed class SparseFullBatchTests
         }
 
         // The shortcut was taken (the line search stops at its last trial) and clipping mattered on the way.
-        Assert.True(known >= config.Epochs / 2, $"the training RMSE came from the evaluation in {known} of {config.Epochs} epochs");
+        Assert.True(known >= config.Epochs / 2, $"the scores came from the evaluation in {known} of {config.Epochs} epochs");
         Assert.True(outOfScale, "some predictions fell outside the scale");
     }
 

@@ -72,14 +72,7 @@ internal sealed class SparseEvaluation
         // The batches of an evaluation depend on the data only: O(ratings) memory for a tenth of an epoch's time.
         if (!_evaluated.SequenceEqual(sets, ReferenceEqualityComparer.Instance))
         {
-            _batches = [];
-            for (int start = 0; start < _data.RowCount; start += _capacity)
-            {
-                var batch = new SparseBatch(_capacity, _data.ColumnCount, _partitions);
-                batch.LoadEvaluation(start, Math.Min(_capacity, _data.RowCount - start), _data.Ratings, _fill, targets);
-                _batches.Add(batch);
-            }
-
+            _batches = BatchesOf(targets);
             _evaluated = [.. sets];
         }
 
@@ -90,6 +83,26 @@ internal sealed class SparseEvaluation
         }
 
         return targets;
+    }
+
+    /// <summary>
+    /// Evaluation batches of <paramref name="set"/> (slot i: its rating i) over the rows in the order and grouping
+    /// full-batch training uses (consecutive rows, <c>capacity</c> at a time), for
+    /// <see cref="SparseForwardBackward.PredictFromLastTraining"/>.
+    /// </summary>
+    public List<SparseBatch> BatchesOf(HeldOutRating[] set) => BatchesOf([(TargetsOf(set), 0)]);
+
+    private List<SparseBatch> BatchesOf(List<(RatingRows, int)> targets)
+    {
+        var batches = new List<SparseBatch>();
+        for (int start = 0; start < _data.RowCount; start += _capacity)
+        {
+            var batch = new SparseBatch(_capacity, _data.ColumnCount, _partitions);
+            batch.LoadEvaluation(start, Math.Min(_capacity, _data.RowCount - start), _data.Ratings, _fill, targets);
+            batches.Add(batch);
+        }
+
+        return batches;
     }
 
     /// <summary>The ratings of <paramref name="set"/> by row (built once per list; the training matrix's own rows when they are the training ratings).</summary>

@@ -43,6 +43,7 @@ internal sealed unsafe class SparseForwardBackward
     private readonly FloatBuffer? _noise;
     private readonly FloatBuffer? _noiseGradient;
     private int _noiseRows;
+    private SparseBatch? _lastTrained;
 
     /// <summary>
     /// Workspace for batches of up to <paramref name="capacity"/> rows of <paramref name="model"/>; with
@@ -158,6 +159,7 @@ internal sealed unsafe class SparseForwardBackward
 
         FirstLayerBackward(batch, adam);
         _noiseRows = 0;
+        _lastTrained = batch;
         double loss = 0;
         double penalty = 0;
         for (int p = 0; p < _partitions; p++)
@@ -194,6 +196,25 @@ internal sealed unsafe class SparseForwardBackward
     {
         CheckPartitions(batch);
         Forward(batch, training: false, 0);
+        Run(p => PredictColumns(batch, p, predictions));
+    }
+
+    /// <summary>
+    /// Predicts every target of <paramref name="batch"/> into its slot of <paramref name="predictions"/> from the
+    /// activations of the last <see cref="Train"/>, without a forward pass of its own: <paramref name="batch"/> must
+    /// hold that batch's rows in the same order, and the pass must have had no dropout or noise (full-batch L-BFGS:
+    /// held-out pairs scored at the very point, and with the very activations, the evaluation computed). The
+    /// backward pass leaves the last hidden layer's activations as they were.
+    /// </summary>
+    public void PredictFromLastTraining(SparseBatch batch, float[] predictions)
+    {
+        CheckPartitions(batch);
+        SparseBatch last = _lastTrained ?? throw new InvalidOperationException("no training pass to predict from");
+        if (_mask is not null || !batch.Rows.AsSpan(0, batch.Count).SequenceEqual(last.Rows.AsSpan(0, last.Count)))
+        {
+            throw new InvalidOperationException("predicting from the last training pass needs its rows, in its order, and no dropout");
+        }
+
         Run(p => PredictColumns(batch, p, predictions));
     }
 

@@ -38,10 +38,15 @@ internal sealed class SparseFullBatchPath : ITrainingPath
     private readonly FlatParameters _parameters;
     private readonly float[] _point;
     private readonly HeldOutRating[] _trainRatings;
+    private readonly HeldOutRating[] _validation;
+    private readonly List<SparseBatch>? _validationBatches;
+    private readonly float[] _validationPredictions;
+    private readonly RatingScale _scale;
     private Lbfgs _optimizer;
     private bool _effectiveIsCurrent;
     private double _clippedSquaredError;
     private double _trainRmseAtPoint = double.NaN;
+    private bool _validationAtPoint;
 
     /// <summary>Trains <paramref name="network"/> (its weights are the starting point) on <paramref name="data"/>.</summary>
     public SparseFullBatchPath(ModelConfig config, TrainingData data, AutoencoderNetwork network)
@@ -60,13 +65,22 @@ internal sealed class SparseFullBatchPath : ITrainingPath
         _pass = new SparseForwardBackward(_effective, fill, data.Side?.Rows, capacity, threads);
         _evaluation = new SparseEvaluation(data, fill, _pass, capacity, threads);
 
-        // The evaluations' passes predict every training rating: their clipped errors give the epoch's training RMSE,
-        // and scoring an epoch costs only the validation's forward pass (it was half of an iteration's time on ML-1M).
-        // Not with duplicate ratings, whose batches hold one entry where the training list holds several.
+        // Scoring an epoch took half of an iteration's time on ML-1M, and the accepted evaluation had already computed
+        // everything it needs: its passes predict every training rating (their clipped errors give the training RMSE;
+        // not with duplicate ratings, whose batches hold one entry where the training list holds several), and the
+        // validation pairs are read off the same activations, batch by batch (PredictFromLastTraining).
         _trainRatings = data.TrainRatings;
+        _validation = data.Validation;
+        _scale = data.Scale;
         if (!data.Ratings.HadDuplicates)
         {
             _pass.ClipScale = data.Scale;
+        }
+
+        _validationPredictions = new float[data.Validation.Length];
+        if (data.Validation.Length > 0)
+        {
+            _validationBatches = _evaluation.BatchesOf(data.Validation);
         }
 
         // The batches of every row, loaded once: lbfgs configs have no noise, so they never change (ModelConfig
@@ -157,6 +171,9 @@ internal sealed class SparseFullBatchPath : ITrainingPath
     /// <summary>Whether the training RMSE at the current point is known from the evaluation there (tests check it).</summary>
     internal bool KnowsTrainRmse => !double.IsNaN(_trainRmseAtPoint);
 
+    /// <summary>Whether the validation predictions at the current point are known from the evaluation there (tests check it).</summary>
+    internal bool KnowsValidation => _validationAtPoint;
+
     /// <summary>Parameter array <paramref name="index"/> of a flat <paramref name="gradient"/> in TorchSharp's layout (tests compare it with autograd's).</summary>
     internal float[] GradientInTorchLayout(float[] gradient, int index, long[] shape)
     {
@@ -180,9 +197,11 @@ internal sealed class SparseFullBatchPath : ITrainingPath
         cancellation.ThrowIfCancellationRequested();
         double loss = _optimizer.Iterate(_point);
         _effectiveIsCurrent = false;
-        _trainRmseAtPoint = _pass.ClipScale.HasValue && _optimizer.AcceptedLastEvaluation && _trainRatings.Length > 0
+        bool accepted = _optimizer.AcceptedLastEvaluation;
+        _trainRmseAtPoint = _pass.ClipScale.HasValue && accepted && _trainRatings.Length > 0
             ? Math.Sqrt(_clippedSquaredError / _trainRatings.Length)
             : double.NaN;
+        _validationAtPoint = accepted && _validationBatches is not null;
         if (!double.IsFinite(loss))
         {
             throw new TrainingDivergedException(epoch, $"loss is {loss}");
@@ -203,7 +222,9 @@ internal sealed class SparseFullBatchPath : ITrainingPath
     {
         if (ReferenceEquals(train, _trainRatings) && !double.IsNaN(_trainRmseAtPoint))
         {
-            return (_trainRmseAtPoint, Score(validation)[0]);
+            return _validationAtPoint && ReferenceEquals(validation, _validation)
+                ? (_trainRmseAtPoint, HeldOutRmse.ScoreEach(_validationPredictions, validation, _scale))
+                : (_trainRmseAtPoint, Score(validation)[0]);
         }
 
         RmseResult[] scores = Score(train, validation);
@@ -252,7 +273,7 @@ internal sealed class SparseFullBatchPath : ITrainingPath
     {
         // Weights from a checkpoint (or the best epoch's): start the search again from them.
         TakeNetwork();
-        _trainRmseAtPoint = double.NaN;
+        ForgetScores();
         _optimizer = NewOptimizer();
     }
 
@@ -280,6 +301,7 @@ internal sealed class SparseFullBatchPath : ITrainingPath
     {
         double penalty = TakePoint(point, force: true);
         _effectiveIsCurrent = false; // the point is the optimizer's trial, not necessarily _point
+        ForgetScores(); // until TrainEpoch knows this was the accepted point
         for (int l = 0; l < _effective.LayerCount; l++)
         {
             _effective.WeightGradient(l).Clear();
@@ -289,10 +311,14 @@ internal sealed class SparseFullBatchPath : ITrainingPath
         double data = 0;
         double clipped = 0;
         _pass.TakeWeights();
-        foreach (SparseBatch batch in _batches)
+        for (int b = 0; b < _batches.Count; b++)
         {
-            data += _pass.Train(batch, dropoutKey: 0, weightsChanged: false).Loss;
+            data += _pass.Train(_batches[b], dropoutKey: 0, weightsChanged: false).Loss;
             clipped += _pass.ClippedSquaredError;
+            if (_validationBatches is not null)
+            {
+                _pass.PredictFromLastTraining(_validationBatches[b], _validationPredictions);
+            }
         }
 
         _clippedSquaredError = clipped;
@@ -326,6 +352,13 @@ internal sealed class SparseFullBatchPath : ITrainingPath
         }
 
         return data + penalty;
+    }
+
+    /// <summary>The current point's epoch scores are no longer known from an evaluation (the point or the weights changed).</summary>
+    private void ForgetScores()
+    {
+        _trainRmseAtPoint = double.NaN;
+        _validationAtPoint = false;
     }
 
     /// <summary>The row and column kernel vectors' offsets of layer <paramref name="l"/>: layer 0 is stored [inputs, units], the others [outputs, inputs].</summary>
@@ -440,7 +473,7 @@ internal sealed class SparseFullBatchPath : ITrainingPath
         {
             source.CopyTo(Slice(index));
             path._effectiveIsCurrent = false;
-            path._trainRmseAtPoint = double.NaN;
+            path.ForgetScores();
         }
     }
 }
