@@ -237,10 +237,22 @@ internal sealed class BlendedRecommender : IRecommender
             for (int k = 0; k < members.Length; k++)
             {
                 float[] own = member(k);
-                members[k] = _columns[k] is int[] columns ? [.. columns.Select(j => own[j])] : own;
+                if (_columns[k] is int[] columns)
+                {
+                    var ordered = new float[columns.Length];
+                    for (int i = 0; i < ordered.Length; i++)
+                    {
+                        ordered[i] = own[columns[i]];
+                    }
+
+                    own = ordered;
+                }
+
+                members[k] = own;
             }
 
-            BlendEach(members, i => i, _ => userFeature, scores);
+            _support.PredictMany(_weights, members, userFeature, _movieFeatures, scores);
+            Simd.Clamp(scores, _min, _max);
             return;
         }
 

@@ -121,6 +121,18 @@ public sealed class BlendTests
             Assert.Equal(targets[i], predicted, 2e-3);
         }
 
+        // Many movies at once: the same bits as movie by movie, for a user the fit covers and one it does not.
+        double[] features = [.. movies.Take(50).Select(m => support.MovieFeature(movieRatings[m]))];
+        foreach (double user in new[] { support.UserFeature(userRatings[0]), support.UserFeature(0) })
+        {
+            var many = new float[50];
+            support.PredictMany(weights, [a, b], user, features, many);
+            for (int i = 0; i < 50; i++)
+            {
+                Assert.Equal((float)support.Predict(weights, [a[i], b[i]], user, features[i]), many[i]);
+            }
+        }
+
         // And it round-trips in blend.json as format 2.
         BlendManifest manifest = Manifest with { Format = BlendManifest.SupportFormat, Support = support };
         BlendManifest read = BlendManifest.Parse(manifest.ToJson());
