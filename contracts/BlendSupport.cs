@@ -56,24 +56,10 @@ public sealed record BlendSupport(
     /// </summary>
     public double Predict(ReadOnlySpan<double> weights, ReadOnlySpan<float> predictions, double userFeature, double movieFeature)
     {
-        double sum = Blending.Combine(weights, predictions);
-        if (double.IsNaN(userFeature))
-        {
-            return sum;
-        }
-
-        foreach (BlendTerm term in Terms)
-        {
-            double part = term.Intercept;
-            for (int k = 0; k < predictions.Length; k++)
-            {
-                part += term.Weights[k] * predictions[k];
-            }
-
-            sum += Power(userFeature, term.UserPower) * Power(movieFeature, term.MoviePower) * part;
-        }
-
-        return sum;
+        int terms = double.IsNaN(userFeature) ? 0 : Terms.Count;
+        Span<double> userPowers = terms <= 32 ? stackalloc double[terms] : new double[terms];
+        UserPowers(userFeature, userPowers);
+        return Sum(weights, predictions, userPowers, movieFeature);
     }
 
     /// <summary>
@@ -145,8 +131,7 @@ public sealed record BlendSupport(
     /// <summary>
     /// <see cref="Predict"/> for one user and many movies at once: <paramref name="destination"/>[i] is the unclipped
     /// blend of <paramref name="members"/>[k][i] (member k's prediction of movie i) at <paramref name="movieFeatures"/>[i],
-    /// the same bits as <see cref="Predict"/> gives movie by movie. The terms are read once and the user's powers taken
-    /// once, not per movie: the support-weighted sum over every movie cost more than a member's predictions otherwise.
+    /// the same bits as <see cref="Predict"/> gives movie by movie, with the user's powers taken once, not per movie.
     /// </summary>
     public void PredictMany(ReadOnlySpan<double> weights, IReadOnlyList<float[]> members, double userFeature, ReadOnlySpan<double> movieFeatures, Span<float> destination)
     {
@@ -157,47 +142,47 @@ public sealed record BlendSupport(
             throw new ArgumentException($"{count} movies to blend, {movieFeatures.Length} movie features and members of {string.Join(", ", members.Select(m => m.Length))} predictions");
         }
 
-        int k = members.Count;
-        bool based = double.IsNaN(userFeature);
-        int terms = based ? 0 : Terms.Count;
-        var intercepts = new double[terms];
-        var termWeights = new double[terms * k];
-        var userPowers = new double[terms];
-        var moviePowers = new int[terms];
-        for (int t = 0; t < terms; t++)
-        {
-            BlendTerm term = Terms[t];
-            intercepts[t] = term.Intercept;
-            userPowers[t] = Power(userFeature, term.UserPower);
-            moviePowers[t] = term.MoviePower;
-            for (int j = 0; j < k; j++)
-            {
-                termWeights[(t * k) + j] = term.Weights[j];
-            }
-        }
-
-        Span<float> predictions = k <= 16 ? stackalloc float[k] : new float[k];
+        int terms = double.IsNaN(userFeature) ? 0 : Terms.Count;
+        Span<double> userPowers = terms <= 32 ? stackalloc double[terms] : new double[terms];
+        UserPowers(userFeature, userPowers);
+        Span<float> predictions = members.Count <= 16 ? stackalloc float[members.Count] : new float[members.Count];
         for (int i = 0; i < count; i++)
         {
-            for (int j = 0; j < k; j++)
+            for (int k = 0; k < predictions.Length; k++)
             {
-                predictions[j] = members[j][i];
+                predictions[k] = members[k][i];
             }
 
-            double sum = Blending.Combine(weights, predictions);
-            for (int t = 0; t < terms; t++)
-            {
-                double part = intercepts[t];
-                for (int j = 0; j < k; j++)
-                {
-                    part += termWeights[(t * k) + j] * predictions[j];
-                }
-
-                sum += userPowers[t] * Power(movieFeatures[i], moviePowers[t]) * part;
-            }
-
-            destination[i] = (float)sum;
+            destination[i] = (float)Sum(weights, predictions, userPowers, movieFeatures[i]);
         }
+    }
+
+    /// <summary>z_u to each term's user power; <paramref name="destination"/> is empty for a user the terms do not cover.</summary>
+    private void UserPowers(double userFeature, Span<double> destination)
+    {
+        for (int t = 0; t < destination.Length; t++)
+        {
+            destination[t] = Power(userFeature, Terms[t].UserPower);
+        }
+    }
+
+    /// <summary>The base term, plus each of the first <paramref name="userPowers"/>.Length terms at (z_u, z_m): the blend's one formula.</summary>
+    private double Sum(ReadOnlySpan<double> weights, ReadOnlySpan<float> predictions, ReadOnlySpan<double> userPowers, double movieFeature)
+    {
+        double sum = Blending.Combine(weights, predictions);
+        for (int t = 0; t < userPowers.Length; t++)
+        {
+            BlendTerm term = Terms[t];
+            double part = term.Intercept;
+            for (int k = 0; k < predictions.Length; k++)
+            {
+                part += term.Weights[k] * predictions[k];
+            }
+
+            sum += userPowers[t] * Power(movieFeature, term.MoviePower) * part;
+        }
+
+        return sum;
     }
 
     /// <summary>x to a small whole power, by multiplication: the same bits in C#, JavaScript and an ONNX graph.</summary>

@@ -45,8 +45,7 @@ internal sealed class SparseFullBatchPath : ITrainingPath
     private Lbfgs _optimizer;
     private bool _effectiveIsCurrent;
     private double _clippedSquaredError;
-    private double _trainRmseAtPoint = double.NaN;
-    private bool _validationAtPoint;
+    private bool _evaluatedAtPoint; // the last evaluation was at _point: its side results are the epoch's scores
 
     /// <summary>Trains <paramref name="network"/> (its weights are the starting point) on <paramref name="data"/>.</summary>
     public SparseFullBatchPath(ModelConfig config, TrainingData data, AutoencoderNetwork network)
@@ -169,10 +168,10 @@ internal sealed class SparseFullBatchPath : ITrainingPath
     internal float[] Point => _point;
 
     /// <summary>Whether the training RMSE at the current point is known from the evaluation there (tests check it).</summary>
-    internal bool KnowsTrainRmse => !double.IsNaN(_trainRmseAtPoint);
+    internal bool KnowsTrainRmse => _evaluatedAtPoint && _pass.ClipScale.HasValue && _trainRatings.Length > 0;
 
     /// <summary>Whether the validation predictions at the current point are known from the evaluation there (tests check it).</summary>
-    internal bool KnowsValidation => _validationAtPoint;
+    internal bool KnowsValidation => _evaluatedAtPoint && _validationBatches is not null;
 
     /// <summary>Parameter array <paramref name="index"/> of a flat <paramref name="gradient"/> in TorchSharp's layout (tests compare it with autograd's).</summary>
     internal float[] GradientInTorchLayout(float[] gradient, int index, long[] shape)
@@ -197,11 +196,7 @@ internal sealed class SparseFullBatchPath : ITrainingPath
         cancellation.ThrowIfCancellationRequested();
         double loss = _optimizer.Iterate(_point);
         _effectiveIsCurrent = false;
-        bool accepted = _optimizer.AcceptedLastEvaluation;
-        _trainRmseAtPoint = _pass.ClipScale.HasValue && accepted && _trainRatings.Length > 0
-            ? Math.Sqrt(_clippedSquaredError / _trainRatings.Length)
-            : double.NaN;
-        _validationAtPoint = accepted && _validationBatches is not null;
+        _evaluatedAtPoint = _optimizer.AcceptedLastEvaluation;
         if (!double.IsFinite(loss))
         {
             throw new TrainingDivergedException(epoch, $"loss is {loss}");
@@ -220,11 +215,12 @@ internal sealed class SparseFullBatchPath : ITrainingPath
     /// <inheritdoc />
     public (double TrainRmse, RmseResult Validation) ScoreEpoch(HeldOutRating[] train, HeldOutRating[] validation)
     {
-        if (ReferenceEquals(train, _trainRatings) && !double.IsNaN(_trainRmseAtPoint))
+        if (ReferenceEquals(train, _trainRatings) && KnowsTrainRmse)
         {
-            return _validationAtPoint && ReferenceEquals(validation, _validation)
-                ? (_trainRmseAtPoint, HeldOutRmse.ScoreEach(_validationPredictions, validation, _scale))
-                : (_trainRmseAtPoint, Score(validation)[0]);
+            double trainRmse = Math.Sqrt(_clippedSquaredError / _trainRatings.Length);
+            return KnowsValidation && ReferenceEquals(validation, _validation)
+                ? (trainRmse, HeldOutRmse.ScoreEach(_validationPredictions, validation, _scale))
+                : (trainRmse, Score(validation)[0]);
         }
 
         RmseResult[] scores = Score(train, validation);
@@ -273,7 +269,7 @@ internal sealed class SparseFullBatchPath : ITrainingPath
     {
         // Weights from a checkpoint (or the best epoch's): start the search again from them.
         TakeNetwork();
-        ForgetScores();
+        _evaluatedAtPoint = false;
         _optimizer = NewOptimizer();
     }
 
@@ -301,7 +297,7 @@ internal sealed class SparseFullBatchPath : ITrainingPath
     {
         double penalty = TakePoint(point, force: true);
         _effectiveIsCurrent = false; // the point is the optimizer's trial, not necessarily _point
-        ForgetScores(); // until TrainEpoch knows this was the accepted point
+        _evaluatedAtPoint = false; // until TrainEpoch knows this was the accepted point
         for (int l = 0; l < _effective.LayerCount; l++)
         {
             _effective.WeightGradient(l).Clear();
@@ -352,13 +348,6 @@ internal sealed class SparseFullBatchPath : ITrainingPath
         }
 
         return data + penalty;
-    }
-
-    /// <summary>The current point's epoch scores are no longer known from an evaluation (the point or the weights changed).</summary>
-    private void ForgetScores()
-    {
-        _trainRmseAtPoint = double.NaN;
-        _validationAtPoint = false;
     }
 
     /// <summary>The row and column kernel vectors' offsets of layer <paramref name="l"/>: layer 0 is stored [inputs, units], the others [outputs, inputs].</summary>
@@ -473,7 +462,7 @@ internal sealed class SparseFullBatchPath : ITrainingPath
         {
             source.CopyTo(Slice(index));
             path._effectiveIsCurrent = false;
-            path.ForgetScores();
+            path._evaluatedAtPoint = false;
         }
     }
 }
