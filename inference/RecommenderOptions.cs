@@ -15,6 +15,15 @@ public sealed record RecommenderOptions
     /// <summary>Rows sent to the network per run by batch prediction, pair prediction and evaluation (bounds their memory).</summary>
     public int BatchSize { get; init; } = 256;
 
+    /// <summary>
+    /// Whether an item-based model is served over its compact factors (<see cref="Factors.CompactBasis"/>, the
+    /// export's <c>compact.bin</c> beside model.onnx) when it has them; false serves the full codes.
+    /// </summary>
+    public bool CompactFactors { get; init; } = true;
+
+    /// <summary>The compact basis to use instead of <c>compact.bin</c> beside the model file (it must exist and belong to the model); null looks beside it.</summary>
+    public string? CompactBasisPath { get; init; }
+
     /// <summary>The defaults.</summary>
     public static RecommenderOptions Default { get; } = new();
 

@@ -1,4 +1,3 @@
-using AutoRec.Inference.Numerics;
 using AutoRec.Inference.Rows;
 using Microsoft.ML.OnnxRuntime;
 
@@ -44,62 +43,23 @@ internal static class MovieCodeEncoder
 
     private static float[] Sparse(RecommenderModel model, NetworkGraph network, SparseRows rows, int[] movieIds, IReadOnlyDictionary<int, float[]>? sideFeatures)
     {
-        IReadOnlyList<IReadOnlyList<DenseLayerWeights>> towers = network.Towers;
-        int inputWidth = model.InputWidth;
-        int width = network.CodeWidth;
-        int widest = towers.SelectMany(tower => tower).Max(layer => layer.Outputs);
+        var encoder = new SparseEncoder(network, model.InputWidth);
+        return Sparse(encoder, rows, movieIds, id => sideFeatures is null ? [] : model.Checks.SideOf(sideFeatures, id, nameof(sideFeatures)));
+    }
 
-        // Each tower's W₁ transposed once, so that the column of each user who rated a movie is contiguous.
-        float[][] columns = [.. towers.Select(tower => Transpose(tower[0].Weight, tower[0].Outputs, tower[0].Inputs))];
-        float[][] side = movieIds.Select(id => sideFeatures is null ? [] : model.Checks.SideOf(sideFeatures, id, nameof(sideFeatures))).ToArray();
-        var codes = new float[(long)movieIds.Length * width];
+    /// <summary>The codes of <paramref name="rowIds"/>' rows of <paramref name="rows"/>, in parallel, row-major.</summary>
+    public static float[] Sparse(SparseEncoder encoder, SparseRows rows, int[] rowIds, Func<int, float[]> sideOf)
+    {
+        float[][] side = [.. rowIds.Select(sideOf)];
+        int width = encoder.CodeWidth;
+        var codes = new float[(long)rowIds.Length * width];
         Parallel.For(
             0,
-            movieIds.Length,
-            () => (First: new float[widest], Second: new float[widest]),
+            rowIds.Length,
+            () => (First: new float[encoder.Widest], Second: new float[encoder.Widest]),
             (m, _, buffers) =>
             {
-                int offset = 0;
-                for (int t = 0; t < towers.Count; t++)
-                {
-                    IReadOnlyList<DenseLayerWeights> layers = towers[t];
-                    DenseLayerWeights first = layers[0];
-                    Span<float> x = buffers.First.AsSpan(0, first.Outputs);
-                    first.Bias.CopyTo(x);
-                    foreach ((int column, float value) in rows.Of(movieIds[m]))
-                    {
-                        Simd.MultiplyAdd(columns[t].AsSpan(column * first.Outputs, first.Outputs), value, x);
-                    }
-
-                    for (int k = 0; k < side[m].Length; k++)
-                    {
-                        if (side[m][k] != 0)
-                        {
-                            Simd.MultiplyAdd(columns[t].AsSpan((inputWidth + k) * first.Outputs, first.Outputs), side[m][k], x);
-                        }
-                    }
-
-                    ActivationMath.Apply(first.Activation, x);
-                    (float[] input, float[] output) = buffers;
-                    for (int l = 1; l < layers.Count; l++)
-                    {
-                        DenseLayerWeights layer = layers[l];
-                        ReadOnlySpan<float> h = input.AsSpan(0, layer.Inputs);
-                        Span<float> y = output.AsSpan(0, layer.Outputs);
-                        for (int o = 0; o < layer.Outputs; o++)
-                        {
-                            y[o] = Simd.Dot(layer.Weight.AsSpan(o * layer.Inputs, layer.Inputs), h) + layer.Bias[o];
-                        }
-
-                        ActivationMath.Apply(layer.Activation, y);
-                        (input, output) = (output, input);
-                    }
-
-                    int code = layers[^1].Outputs;
-                    input.AsSpan(0, code).CopyTo(codes.AsSpan((int)((long)m * width) + offset, code));
-                    offset += code;
-                }
-
+                encoder.Encode(rows.Of(rowIds[m]), side[m], codes.AsSpan((int)((long)m * width), width), buffers.First, buffers.Second);
                 return buffers;
             },
             _ => { });
@@ -129,21 +89,6 @@ internal static class MovieCodeEncoder
         return codes;
     }
 
-    private static float[] Transpose(float[] matrix, int rows, int columns)
-    {
-        var transposed = new float[matrix.Length];
-        for (int r = 0; r < rows; r++)
-        {
-            for (int c = 0; c < columns; c++)
-            {
-                transposed[(c * rows) + r] = matrix[(r * columns) + c];
-            }
-        }
-
-        return transposed;
-    }
-
-    /// <summary>Each movie's training column in; its code out, into its row of the codes.</summary>
     private readonly struct MovieRows(
         InputChecks checks, SparseRows rows, int[] movieIds, IReadOnlyDictionary<int, float[]>? sideFeatures, float[] codes, int width) : IRowBatch
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using AutoRec.Contracts;
+using AutoRec.Inference.Factors;
 using AutoRec.Inference.FoldIn;
 using AutoRec.Inference.Network;
 using AutoRec.Inference.Numerics;
@@ -83,6 +84,10 @@ internal sealed class ItemBasedRecommender : IRecommender
     internal FoldInProblem FoldInProblem() =>
         new([.. _movies.Ids], _codes.Values.ToArray(), _codes.Width, _foldInWeights?.ToArray(), _prior.Lambda, _checks.Min, _checks.Max);
 
+    /// <summary>The factors as plain arrays, for the export's compaction.</summary>
+    internal ModelFactors Factors() =>
+        new(ModelKind.ItemBased, [.. _movies.Ids], _codes.Values.ToArray(), [.. UserIds], [.. _userRows], [.. _userBias], _codes.Width, _checks.Min, _checks.Max);
+
     /// <summary>Bytes held by the factors and the rated-movie lists (the dictionaries and catalog not counted).</summary>
     internal long FactorBytes => _codes.Bytes + ((_userRows.LongLength + _userBias.LongLength + _meanUserRow.LongLength) * sizeof(float)) + _rated.Bytes;
 
@@ -124,8 +129,19 @@ internal sealed class ItemBasedRecommender : IRecommender
         float[]? weights = prior.WeightsByMovieCount
             ? movieIds.Select(id => 1f / (rows.Of(id).Count + 1)).ToArray()
             : null;
+        // Compact factors where the export left them: the same inner products over the codes' principal directions.
+        DenseLayerWeights output = network.Output;
+        int width = network.CodeWidth;
+        if (CompactBasisLookup.For(model, width) is { } basis)
+        {
+            codes = basis.ProjectCodes(codes);
+            float[] bias = [.. output.Bias];
+            output = output with { Inputs = basis.Rank, Weight = basis.ProjectRows(output.Weight, bias), Bias = bias };
+            width = basis.Rank;
+        }
+
         return new ItemBasedRecommender(
-            new MovieVectors(codes, movieIds.Length, network.CodeWidth), network.Output, [.. model.OutputIds], movies,
+            new MovieVectors(codes, movieIds.Length, width), output, [.. model.OutputIds], movies,
             RatedMovies.Build(model.OutputWidth, pairs), prior, weights, model.Checks, catalog);
     }
 

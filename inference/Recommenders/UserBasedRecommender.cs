@@ -2,6 +2,7 @@ using System.Buffers;
 using AutoRec.Contracts;
 using AutoRec.Inference.Network;
 using AutoRec.Inference.Ranking;
+using AutoRec.Inference.Rows;
 
 namespace AutoRec.Inference.Recommenders;
 
@@ -19,19 +20,31 @@ internal sealed class UserBasedRecommender : IRecommender
     private readonly IReadOnlyDictionary<int, float[]>? _sideFeatures;
     private readonly MovieCatalog? _catalog;
     private readonly MovieIndex _movies;
+    private readonly UserFactors? _factors; // null: every call runs the graph
+    private readonly Dictionary<int, int> _userNumbers; // user id -> position in UserIds (and in the factors' codes)
     private readonly object _vectorsLock = new();
     private volatile MovieVectors? _vectors;
 
     private UserBasedRecommender(
-        RecommenderModel model, Dictionary<int, Dictionary<int, float>> ratingsByUser, IReadOnlyDictionary<int, float[]>? sideFeatures, MovieCatalog? catalog)
+        RecommenderModel model, Dictionary<int, Dictionary<int, float>> ratingsByUser, IReadOnlyDictionary<int, float[]>? sideFeatures, MovieCatalog? catalog,
+        int[] userIds, UserFactors? factors)
     {
         _model = model;
         _ratingsByUser = ratingsByUser;
         _sideFeatures = sideFeatures;
         _catalog = catalog;
         _movies = new MovieIndex(model.OutputIds, "");
-        UserIds = Array.AsReadOnly(ratingsByUser.Keys.Order().ToArray());
+        UserIds = Array.AsReadOnly(userIds);
+        _factors = factors;
+        _userNumbers = new Dictionary<int, int>(userIds.Length);
+        for (int u = 0; u < userIds.Length; u++)
+        {
+            _userNumbers[userIds[u]] = u;
+        }
     }
+
+    /// <summary>The factors served from, or null when every call runs the graph (a filled input, side features).</summary>
+    internal UserFactors? Factors => _factors;
 
     /// <inheritdoc />
     public ModelKind Kind => ModelKind.UserBased;
@@ -45,12 +58,16 @@ internal sealed class UserBasedRecommender : IRecommender
     /// <inheritdoc />
     public bool CanRecommendForRatings => true;
 
-    /// <summary>Groups and checks the training ratings by user, and checks every user's side features.</summary>
+    /// <summary>
+    /// Groups and checks the training ratings by user, checks every user's side features, and computes the users'
+    /// codes when the model can be served as factors (<see cref="UserFactors"/>; <paramref name="factors"/> false: never).
+    /// </summary>
     public static UserBasedRecommender Create(
-        RecommenderModel model, IEnumerable<Rating> trainingRatings, MovieCatalog? catalog, IReadOnlyDictionary<int, float[]>? sideFeatures)
+        RecommenderModel model, IEnumerable<Rating> trainingRatings, MovieCatalog? catalog, IReadOnlyDictionary<int, float[]>? sideFeatures, bool factors = true)
     {
+        Rating[] all = trainingRatings as Rating[] ?? [.. trainingRatings];
         var ratingsByUser = new Dictionary<int, Dictionary<int, float>>();
-        foreach (Rating rating in trainingRatings)
+        foreach (Rating rating in all)
         {
             _ = model.Columns.InputOf(rating.MovieId, nameof(trainingRatings)); // a movie the model does not know is refused, whatever the rating
             if (!model.Checks.IsKnown(rating.MovieId, rating.Value, nameof(trainingRatings)))
@@ -75,7 +92,9 @@ internal sealed class UserBasedRecommender : IRecommender
             }
         }
 
-        return new UserBasedRecommender(model, ratingsByUser, sideFeatures, catalog);
+        int[] userIds = [.. ratingsByUser.Keys.Order()];
+        UserFactors? served = factors && sideFeatures is null ? UserFactors.Create(model, SparseRows.Build(model, all, nameof(trainingRatings)), userIds) : null;
+        return new UserBasedRecommender(model, ratingsByUser, sideFeatures, catalog, userIds, served);
     }
 
     /// <inheritdoc />
@@ -88,7 +107,7 @@ internal sealed class UserBasedRecommender : IRecommender
     public float Predict(int userId, int movieId)
     {
         int column = _model.Columns.OutputOf(movieId, nameof(movieId));
-        return PredictUser(userId)[column];
+        return _factors is not null ? _factors.PredictKnown(NumberOf(userId), column) : PredictUser(userId)[column];
     }
 
     /// <inheritdoc />
@@ -111,8 +130,18 @@ internal sealed class UserBasedRecommender : IRecommender
             indices.Add(i);
         }
 
-        // Users in chunks, so the rows in flight stay a few megabytes however many users the pairs name.
         var predictions = new float[pairs.Count];
+        if (_factors is not null)
+        {
+            for (int i = 0; i < predictions.Length; i++)
+            {
+                predictions[i] = _factors.PredictKnown(_userNumbers[pairs[i].UserId], columns[i]);
+            }
+
+            return predictions;
+        }
+
+        // Users in chunks, so the rows in flight stay a few megabytes however many users the pairs name.
         foreach (KeyValuePair<int, List<int>>[] chunk in pairsOfUser.Chunk(PairChunk))
         {
             float[][] rows = _model.PredictBatch(
@@ -131,7 +160,17 @@ internal sealed class UserBasedRecommender : IRecommender
     }
 
     /// <inheritdoc />
-    public float[] PredictUser(int userId) => _model.Predict(RatingsOf(userId), SideOf(userId));
+    public float[] PredictUser(int userId)
+    {
+        if (_factors is null)
+        {
+            return _model.Predict(RatingsOf(userId), SideOf(userId));
+        }
+
+        var scores = new float[_movies.Count];
+        _factors.ScoreKnown(NumberOf(userId), scores);
+        return scores;
+    }
 
     /// <inheritdoc />
     public float[] Predict(IReadOnlyDictionary<int, float> ratings, IEnumerable<int> movieIds, ReadOnlySpan<float> side = default)
@@ -143,7 +182,7 @@ internal sealed class UserBasedRecommender : IRecommender
         try
         {
             Span<float> scores = buffer.AsSpan(0, _movies.Count);
-            _model.PredictInto(ratings, scores, side);
+            ScoreInto(ratings, scores, side);
             var predictions = new float[indices.Length];
             for (int i = 0; i < indices.Length; i++)
             {
@@ -162,7 +201,7 @@ internal sealed class UserBasedRecommender : IRecommender
     public IReadOnlyList<Recommendation> Recommend(int userId, RecommendationQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return Top(RatingsOf(userId), query, SideOf(userId));
+        return Top(RatingsOf(userId), query, SideOf(userId), _factors is null ? -1 : NumberOf(userId));
     }
 
     /// <inheritdoc />
@@ -170,7 +209,7 @@ internal sealed class UserBasedRecommender : IRecommender
     {
         ArgumentNullException.ThrowIfNull(ratings);
         ArgumentNullException.ThrowIfNull(query);
-        return Top(ratings, query, side);
+        return Top(ratings, query, side, -1);
     }
 
     /// <inheritdoc />
@@ -181,7 +220,8 @@ internal sealed class UserBasedRecommender : IRecommender
         return Vectors().MostSimilar(_movies, movieId, query, _catalog);
     }
 
-    private Recommendation[] Top(IReadOnlyDictionary<int, float> ratings, RecommendationQuery query, ReadOnlySpan<float> side)
+    /// <summary>The top of <paramref name="ratings"/>' user: known user number <paramref name="knownUser"/> from their code when served as factors, else through <see cref="ScoreInto"/>.</summary>
+    private Recommendation[] Top(IReadOnlyDictionary<int, float> ratings, RecommendationQuery query, ReadOnlySpan<float> side, int knownUser)
     {
         // Pooled buffers: the top-N path allocates only its result.
         int width = _movies.Count;
@@ -189,7 +229,15 @@ internal sealed class UserBasedRecommender : IRecommender
         try
         {
             Span<float> scores = buffer.AsSpan(0, width);
-            _model.PredictInto(ratings, scores, side);
+            if (knownUser >= 0 && _factors is not null)
+            {
+                _factors.ScoreKnown(knownUser, scores);
+            }
+            else
+            {
+                ScoreInto(ratings, scores, side);
+            }
+
             using var mask = new MovieMask(width);
             foreach ((int movieId, float value) in ratings)
             {
@@ -233,6 +281,25 @@ internal sealed class UserBasedRecommender : IRecommender
 
             return _vectors;
         }
+    }
+
+    /// <summary>Every movie's prediction for a user given by ratings: from the factors when served so (no side features), else the graph.</summary>
+    private void ScoreInto(IReadOnlyDictionary<int, float> ratings, Span<float> scores, ReadOnlySpan<float> side)
+    {
+        if (_factors is not null && side.IsEmpty)
+        {
+            _factors.ScoreNew(ratings, scores, nameof(ratings));
+        }
+        else
+        {
+            _model.PredictInto(ratings, scores, side);
+        }
+    }
+
+    private int NumberOf(int userId)
+    {
+        _ = RatingsOf(userId); // the error for an unknown user
+        return _userNumbers[userId];
     }
 
     private Dictionary<int, float> RatingsOf(int userId) =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AutoRec.Data;
+using AutoRec.Inference.Factors;
 using AutoRec.Onnx;
 using AutoRec.Training;
 using AutoRec.Training.Configuration;
@@ -79,6 +80,7 @@ public static class Exporter
         string tolerance = Tolerance.ToString(CultureInfo.InvariantCulture);
         float difference;
         FoldInReport? foldIn;
+        CompactReport? compact;
         using (var writes = new AtomicFiles())
         {
             string staged = writes.Stage(files.Onnx);
@@ -90,19 +92,34 @@ public static class Exporter
                 throw new ExportMismatchException($"ONNX Runtime and TorchSharp differ by {difference:G3} on {rows} rows (at most {tolerance} allowed); model.onnx was not written");
             }
 
+            // An item-based model's compact factors, what the library serves it with; none where no rank saves anything.
+            string compactPath = Path.Combine(modelDir, CompactBasis.FileName);
+            string? stagedCompact = null;
+            compact = CompactExport.Write(staged, dataDir, () => stagedCompact = writes.Stage(compactPath));
+            if (stagedCompact is null)
+            {
+                File.Delete(compactPath); // the basis of an earlier model would not belong to this one
+            }
+
             // An item-based model's fold-in as a graph of its own, for runtimes without this library; none otherwise.
+            // It folds in over the codes the library serves (compact when there is a basis), so both agree.
             string foldInPath = Path.Combine(modelDir, FoldInFile);
-            foldIn = FoldInExport.Write(staged, Path.Combine(dataDir, "train.parquet"), () => writes.Stage(foldInPath));
+            foldIn = FoldInExport.Write(staged, stagedCompact, Path.Combine(dataDir, "train.parquet"), () => writes.Stage(foldInPath));
             if (foldIn is not { Written: true })
             {
                 File.Delete(foldInPath); // a fold-in of an earlier model would not belong to this one
             }
 
-            File.WriteAllText(writes.Stage(files.ExportReport), new ExportReport(rows, difference, Tolerance, OnnxModelBuilder.Opset) { FoldIn = foldIn }.ToJson());
+            File.WriteAllText(writes.Stage(files.ExportReport), new ExportReport(rows, difference, Tolerance, OnnxModelBuilder.Opset) { FoldIn = foldIn, Compact = compact }.ToJson());
             writes.Commit();
         }
 
         progress.Message($"exported {files.Onnx}: ONNX Runtime matches TorchSharp on {rows} rows (max abs difference {difference:G3}, tolerance {tolerance})");
+        if (compact is not null)
+        {
+            progress.Message($"{CompactBasis.FileName}: {compact.Describe()}");
+        }
+
         if (foldIn is { Written: false })
         {
             progress.Message(
@@ -134,6 +151,11 @@ public sealed record ExportReport(
     [JsonPropertyName("foldin")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public FoldInReport? FoldIn { get; init; }
+
+    /// <summary>What was measured of the compact factors, when the model has codes to compact.</summary>
+    [JsonPropertyName("compact")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CompactReport? Compact { get; init; }
 
     /// <summary>As one line of JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this) + "\n";

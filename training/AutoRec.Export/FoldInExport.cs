@@ -31,13 +31,14 @@ public static class FoldInExport
 
     /// <summary>
     /// Writes the fold-in graph of <paramref name="modelPath"/> (trained on <paramref name="trainPath"/>) to the path
-    /// <paramref name="destination"/> gives; null, and nothing asked or written, for a model that folds no one in
+    /// <paramref name="destination"/> gives, over the codes of <paramref name="compactBasisPath"/> when not null; null, and nothing asked or written, for a model that folds no one in
     /// (user-based, side features, a non-linear output layer).
     /// </summary>
-    public static FoldInReport? Write(string modelPath, string trainPath, Func<string> destination)
+    public static FoldInReport? Write(string modelPath, string? compactBasisPath, string trainPath, Func<string> destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        using RecommenderModel model = RecommenderModel.Open(modelPath, new RecommenderOptions { IntraOpThreads = 1 });
+        using RecommenderModel model = RecommenderModel.Open(
+            modelPath, new RecommenderOptions { IntraOpThreads = 1, CompactFactors = compactBasisPath is not null, CompactBasisPath = compactBasisPath });
         if (model.Kind != ModelKind.ItemBased || model.SideWidth > 0)
         {
             return null;
