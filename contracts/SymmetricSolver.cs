@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace AutoRec.Contracts;
@@ -86,8 +87,29 @@ public static class SymmetricSolver
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int length)
     {
+        // Four independent vector sums: a single running sum waits on each multiply-add before the next (the
+        // factor of a 321 x 321 system took 7 ms that way).
+        int k = 0;
         double sum = 0;
-        for (int k = 0; k < length; k++)
+        if (Vector.IsHardwareAccelerated && length >= 4 * Vector<double>.Count)
+        {
+            var s0 = Vector<double>.Zero;
+            var s1 = Vector<double>.Zero;
+            var s2 = Vector<double>.Zero;
+            var s3 = Vector<double>.Zero;
+            int width = Vector<double>.Count;
+            for (; k <= length - (4 * width); k += 4 * width)
+            {
+                s0 += new Vector<double>(x.Slice(k, width)) * new Vector<double>(y.Slice(k, width));
+                s1 += new Vector<double>(x.Slice(k + width, width)) * new Vector<double>(y.Slice(k + width, width));
+                s2 += new Vector<double>(x.Slice(k + (2 * width), width)) * new Vector<double>(y.Slice(k + (2 * width), width));
+                s3 += new Vector<double>(x.Slice(k + (3 * width), width)) * new Vector<double>(y.Slice(k + (3 * width), width));
+            }
+
+            sum = Vector.Sum((s0 + s1) + (s2 + s3));
+        }
+
+        for (; k < length; k++)
         {
             sum += x[k] * y[k];
         }

@@ -73,39 +73,74 @@ internal static class RidgeFoldIn
     private static float Primal(MovieVectors codes, ReadOnlySpan<int> movies, ReadOnlySpan<float> ratings, ReadOnlySpan<float> weights, double lambda, Span<float> w)
     {
         // Unknowns θ = (w, b): (Xᵀ A X + diag(λ, ..., λ, 0)) θ = Xᵀ A r with X's rows (c_i, 1); lower triangle only.
+        // Xᵀ is gathered once (one row per code value, n long) so that every entry is one contiguous dot product:
+        // adding each rating's outer product to the whole matrix instead streams it through the cache n times.
         int h = codes.Width;
         int p = h + 1;
-        double[] buffer = ArrayPool<double>.Shared.Rent((p * p) + p + p);
+        int n = movies.Length;
+        double[] buffer = ArrayPool<double>.Shared.Rent((p * p) + p);
+        float[] columns = ArrayPool<float>.Shared.Rent(h * n * (weights.IsEmpty ? 1 : 2));
+        float[] values = ArrayPool<float>.Shared.Rent(n);
         try
         {
             Span<double> system = buffer.AsSpan(0, p * p);
             Span<double> rhs = buffer.AsSpan(p * p, p);
-            Span<double> row = buffer.AsSpan((p * p) + p, p);
-            system.Clear();
-            rhs.Clear();
-            for (int i = 0; i < movies.Length; i++)
+            Span<float> transposed = columns.AsSpan(0, h * n);
+            for (int i = 0; i < n; i++)
             {
                 ReadOnlySpan<float> code = codes.Row(movies[i]);
                 for (int q = 0; q < h; q++)
                 {
-                    row[q] = code[q];
+                    transposed[(q * n) + i] = code[q];
                 }
+            }
 
-                row[h] = 1;
-                double a = WeightOf(weights, i);
-                for (int q = 0; q < p; q++)
+            // A Xᵀ: the same rows scaled by each rating's weight (all 1 unless the loss weights movies).
+            Span<float> weighted = transposed;
+            double weightSum = n;
+            if (!weights.IsEmpty)
+            {
+                weighted = columns.AsSpan(h * n, h * n);
+                weightSum = 0;
+                for (int i = 0; i < n; i++)
                 {
-                    Span<double> lower = system.Slice(q * p, q + 1);
-                    Simd.MultiplyAdd(row[..(q + 1)], a * row[q], lower);
+                    weightSum += weights[i];
                 }
 
-                Simd.MultiplyAdd(row, a * ratings[i], rhs);
+                for (int q = 0; q < h; q++)
+                {
+                    ReadOnlySpan<float> from = transposed.Slice(q * n, n);
+                    Span<float> to = weighted.Slice(q * n, n);
+                    for (int i = 0; i < n; i++)
+                    {
+                        to[i] = from[i] * weights[i];
+                    }
+                }
+            }
+
+            Span<float> r = values.AsSpan(0, n);
+            ratings.CopyTo(r);
+            double weightedRatings = 0;
+            for (int i = 0; i < n; i++)
+            {
+                weightedRatings += (double)WeightOf(weights, i) * ratings[i];
             }
 
             for (int q = 0; q < h; q++)
             {
+                ReadOnlySpan<float> scaled = weighted.Slice(q * n, n);
+                for (int s = 0; s <= q; s++)
+                {
+                    system[(q * p) + s] = Simd.Dot(scaled, transposed.Slice(s * n, n));
+                }
+
                 system[(q * p) + q] += lambda;
+                system[(h * p) + q] = Sum(scaled);
+                rhs[q] = Simd.Dot(scaled, r);
             }
+
+            system[(h * p) + h] = weightSum;
+            rhs[h] = weightedRatings;
 
             Factor(system, p);
             SymmetricSolver.SolveFactored(system, p, rhs);
@@ -119,6 +154,8 @@ internal static class RidgeFoldIn
         finally
         {
             ArrayPool<double>.Shared.Return(buffer);
+            ArrayPool<float>.Shared.Return(columns);
+            ArrayPool<float>.Shared.Return(values);
         }
     }
 
@@ -132,6 +169,17 @@ internal static class RidgeFoldIn
     }
 
     private static double WeightOf(ReadOnlySpan<float> weights, int i) => weights.IsEmpty ? 1.0 : weights[i];
+
+    private static double Sum(ReadOnlySpan<float> values)
+    {
+        double sum = 0;
+        foreach (float value in values)
+        {
+            sum += value;
+        }
+
+        return sum;
+    }
 
     private static double Sum(ReadOnlySpan<double> values)
     {
