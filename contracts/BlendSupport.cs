@@ -129,36 +129,31 @@ public sealed record BlendSupport(
     }
 
     /// <summary>
-    /// <see cref="Predict"/> for one user and many movies at once: <paramref name="destination"/>[i] is the unclipped
-    /// blend of <paramref name="members"/>[k][i] (member k's prediction of movie i) at <paramref name="movieFeatures"/>[i],
-    /// the same bits as <see cref="Predict"/> gives movie by movie, with the user's powers taken once, not per movie.
+    /// <see cref="Predict"/> for one user and many movies at once, with everything that depends on the movies alone
+    /// (each term's movie power of every movie) taken once here; see <see cref="MovieBlend"/>.
     /// </summary>
-    public void PredictMany(ReadOnlySpan<double> weights, IReadOnlyList<float[]> members, double userFeature, ReadOnlySpan<double> movieFeatures, Span<float> destination)
+    /// <param name="weights">The base weights [intercept, w_1, ..., w_k].</param>
+    /// <param name="movieFeatures">z_m of every movie, in the order the predictions will come.</param>
+    public MovieBlend ForMovies(IReadOnlyList<double> weights, IReadOnlyList<double> movieFeatures)
     {
-        ArgumentNullException.ThrowIfNull(members);
-        int count = destination.Length;
-        if (movieFeatures.Length != count || members.Any(m => m.Length < count))
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(movieFeatures);
+        int terms = Terms.Count;
+        int movies = movieFeatures.Count;
+        var powers = new float[movies * terms];
+        for (int t = 0; t < terms; t++)
         {
-            throw new ArgumentException($"{count} movies to blend, {movieFeatures.Length} movie features and members of {string.Join(", ", members.Select(m => m.Length))} predictions");
-        }
-
-        int terms = double.IsNaN(userFeature) ? 0 : Terms.Count;
-        Span<double> userPowers = terms <= 32 ? stackalloc double[terms] : new double[terms];
-        UserPowers(userFeature, userPowers);
-        Span<float> predictions = members.Count <= 16 ? stackalloc float[members.Count] : new float[members.Count];
-        for (int i = 0; i < count; i++)
-        {
-            for (int k = 0; k < predictions.Length; k++)
+            for (int m = 0; m < movies; m++)
             {
-                predictions[k] = members[k][i];
+                powers[(t * movies) + m] = (float)Power(movieFeatures[m], Terms[t].MoviePower);
             }
-
-            destination[i] = (float)Sum(weights, predictions, userPowers, movieFeatures[i]);
         }
+
+        return new MovieBlend(this, [.. weights], powers, movieFeatures.Count);
     }
 
     /// <summary>z_u to each term's user power; <paramref name="destination"/> is empty for a user the terms do not cover.</summary>
-    private void UserPowers(double userFeature, Span<double> destination)
+    internal void UserPowers(double userFeature, Span<double> destination)
     {
         for (int t = 0; t < destination.Length; t++)
         {

@@ -23,6 +23,7 @@ internal static class BlendBench
 
         Dictionary<int, float>[] users = [.. train.GroupBy(r => r.UserId).Select(g => g.ToDictionary(r => r.MovieId, r => r.Value))];
         // The service's heaviest request: 500 ratings (Serving:MaxRatings), from the users who have that many.
+        Dictionary<int, float>[] light = [.. users.Where(u => u.Count >= 20).Select(u => u.Take(20).ToDictionary())];
         Dictionary<int, float>[] heavy = [.. users.Where(u => u.Count >= 500).Select(u => u.Take(500).ToDictionary())];
         int[] userIds = [.. blended.UserIds];
         var recommenders = blend.Members.Select((m, k) => (blend.Manifest.Members[k].Name, Recommender.Create(m, train))).Append(("blend", blended));
@@ -31,12 +32,19 @@ internal static class BlendBench
             if (recommender.CanRecommendForRatings)
             {
                 output.WriteLine($"{name,-8} top-10 for a user's ratings   {Latency.Measure(calls, i => recommender.Recommend(users[i % users.Length], 10))}");
+                output.WriteLine($"{name,-8} top-10 for 20 ratings         {Latency.Measure(calls, i => recommender.Recommend(light[i % light.Length], 10))}");
                 output.WriteLine($"{name,-8} top-10 for 500 ratings        {Latency.Measure(calls, i => recommender.Recommend(heavy[i % heavy.Length], 10))}");
             }
 
             output.WriteLine($"{name,-8} a known user's predictions   {Latency.Measure(calls, i => recommender.PredictUser(userIds[i % userIds.Length]))}");
         }
 
+        foreach ((string name, IRecommender recommender) in blend.Members.Select((m, k) => (blend.Manifest.Members[k].Name, Recommender.Create(m, train))))
+        {
+            output.WriteLine($"{name,-8} predict all for 20 ratings  {Latency.Measure(calls, i => recommender.Predict(light[i % light.Length], recommender.MovieIds))}");
+        }
+
+        output.WriteLine($"blend    predict all for 20 ratings  {Latency.Measure(calls, i => blended.Predict(light[i % light.Length], blended.MovieIds))}");
         return 0;
     }
 }

@@ -25,6 +25,7 @@ internal sealed class BlendedRecommender : IRecommender
     private readonly MovieCatalog? _catalog;
     private readonly BlendSupport? _support;
     private readonly double[] _movieFeatures; // per blend movie: z_m, when the weights depend on support
+    private readonly MovieBlend? _movieBlend; // every movie at once, when the weights depend on support
     private readonly int[] _userRatings; // per blend user: their training ratings, for z_u
 
     private BlendedRecommender(
@@ -53,6 +54,7 @@ internal sealed class BlendedRecommender : IRecommender
         {
             Dictionary<int, int> movieRatings = support.MovieRatingsById();
             _movieFeatures = [.. _movies.Ids.Select(id => support.MovieFeature(movieRatings.GetValueOrDefault(id)))];
+            _movieBlend = support.ForMovies(weights, _movieFeatures);
         }
     }
 
@@ -202,8 +204,11 @@ internal sealed class BlendedRecommender : IRecommender
         }
 
         _movies.Exclude(query, mask, nameof(query));
-        return Top(k => _members[k].Predict(ratings, _members[k].MovieIds), UserFeature(RatedCount(ratings)), mask, query);
+        return Top(k => PredictAll(_members[k], ratings), UserFeature(RatedCount(ratings)), mask, query);
     }
+
+    private static float[] PredictAll(IRecommender member, IReadOnlyDictionary<int, float> ratings) =>
+        member is IScoresEveryMovie all ? all.PredictAll(ratings) : member.Predict(ratings, member.MovieIds);
 
     /// <inheritdoc />
     public IReadOnlyList<SimilarMovie> SimilarMovies(int movieId, RecommendationQuery query) => _members[0].SimilarMovies(movieId, query);
@@ -251,7 +256,7 @@ internal sealed class BlendedRecommender : IRecommender
                 members[k] = own;
             }
 
-            _support.PredictMany(_weights, members, userFeature, _movieFeatures, scores);
+            _movieBlend!.Predict(members, userFeature, scores);
             Simd.Clamp(scores, _min, _max);
             return;
         }

@@ -16,7 +16,7 @@ namespace AutoRec.Inference.Recommenders;
 /// network computes. Memory is O((users + movies) x hidden), not users x movies. A new user is folded in
 /// (<see cref="RidgeFoldIn"/>) when the output layer is linear. Immutable; thread-safe; per-call buffers are pooled.
 /// </summary>
-internal sealed class ItemBasedRecommender : IRecommender
+internal sealed class ItemBasedRecommender : IRecommender, IScoresEveryMovie
 {
     private const string MovieHint = ": an item-based model scores only the movies of the training ratings it was given";
 
@@ -195,6 +195,16 @@ internal sealed class ItemBasedRecommender : IRecommender
         }
 
         return predictions;
+    }
+
+    /// <inheritdoc />
+    public float[] PredictAll(IReadOnlyDictionary<int, float> ratings)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        using FoldedUser user = FoldIn(ratings, default);
+        var scores = new float[_movies.Count];
+        Score(user.Row, user.Bias, scores);
+        return scores;
     }
 
     /// <inheritdoc />

@@ -11,7 +11,7 @@ namespace AutoRec.Inference.Recommenders;
 /// (known users with their training ratings, any other user with the ratings given). Similar movies compare the
 /// output layer's rows, one per movie, read from the model file on first use. Immutable; thread-safe as the model is.
 /// </summary>
-internal sealed class UserBasedRecommender : IRecommender
+internal sealed class UserBasedRecommender : IRecommender, IScoresEveryMovie
 {
     private const int PairChunk = 512;
 
@@ -195,6 +195,15 @@ internal sealed class UserBasedRecommender : IRecommender
         {
             ArrayPool<float>.Shared.Return(buffer);
         }
+    }
+
+    /// <inheritdoc />
+    public float[] PredictAll(IReadOnlyDictionary<int, float> ratings)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        var scores = new float[_movies.Count];
+        ScoreInto(ratings, scores, default);
+        return scores;
     }
 
     /// <inheritdoc />

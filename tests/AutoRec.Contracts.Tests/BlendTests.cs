@@ -121,17 +121,21 @@ public sealed class BlendTests
             Assert.Equal(targets[i], predicted, 2e-3);
         }
 
-        // Many movies at once: the same bits as movie by movie, for a user the fit covers and one it does not.
+        // Many movies at once: the same sum as movie by movie in another order, for a user the fit covers and one it
+        // does not (whose base weights alone are the same bits).
         double[] features = [.. movies.Take(50).Select(m => support.MovieFeature(movieRatings[m]))];
-        foreach (double user in new[] { support.UserFeature(userRatings[0]), support.UserFeature(0) })
+        MovieBlend many = support.ForMovies(weights, features);
+        foreach (double user in new[] { support.UserFeature(userRatings[0]), support.UserFeature(userRatings.Max()), support.UserFeature(0) })
         {
-            var many = new float[50];
-            support.PredictMany(weights, [a, b], user, features, many);
+            var blended = new float[50];
+            many.Predict([a, b], user, blended);
             for (int i = 0; i < 50; i++)
             {
-                Assert.Equal((float)support.Predict(weights, [a[i], b[i]], user, features[i]), many[i]);
+                Assert.Equal(support.Predict(weights, [a[i], b[i]], user, features[i]), blended[i], 1e-5);
             }
         }
+
+        Assert.Throws<ArgumentException>(() => many.Predict([a], support.UserFeature(userRatings[0]), new float[50]));
 
         // And it round-trips in blend.json as format 2.
         BlendManifest manifest = Manifest with { Format = BlendManifest.SupportFormat, Support = support };
