@@ -158,7 +158,7 @@ internal sealed class BlendedRecommender : IRecommender
     {
         int user = UserIndexOf(userId);
         var scores = new float[_movies.Count];
-        Combine(k => _members[k].PredictUser(userId), UserFeature(_userRatings[user]), scores);
+        Combine([.. _members.Select(m => m.PredictUser(userId))], UserFeature(_userRatings[user]), scores);
         return scores;
     }
 
@@ -183,7 +183,7 @@ internal sealed class BlendedRecommender : IRecommender
         ArgumentNullException.ThrowIfNull(query);
         int user = UserIndexOf(userId);
         using MovieMask mask = _movies.Excluding(_rated.Of(user), query);
-        return Top(k => _members[k].PredictUser(userId), UserFeature(_userRatings[user]), mask, query);
+        return Top([.. _members.Select(m => m.PredictUser(userId))], UserFeature(_userRatings[user]), mask, query);
     }
 
     /// <inheritdoc />
@@ -204,22 +204,68 @@ internal sealed class BlendedRecommender : IRecommender
         }
 
         _movies.Exclude(query, mask, nameof(query));
-        return Top(k => PredictAll(_members[k], ratings), UserFeature(RatedCount(ratings)), mask, query);
+        float[][] members = PredictAll(ratings);
+        try
+        {
+            return Top(members, UserFeature(RatedCount(ratings)), mask, query);
+        }
+        finally
+        {
+            Return(members);
+        }
     }
-
-    private static float[] PredictAll(IRecommender member, IReadOnlyDictionary<int, float> ratings) =>
-        member is IScoresEveryMovie all ? all.PredictAll(ratings) : member.Predict(ratings, member.MovieIds);
 
     /// <inheritdoc />
     public IReadOnlyList<SimilarMovie> SimilarMovies(int movieId, RecommendationQuery query) => _members[0].SimilarMovies(movieId, query);
 
-    private Recommendation[] Top(Func<int, float[]> member, double userFeature, MovieMask mask, RecommendationQuery query)
+    /// <summary>Every member's predictions of all its movies for the user with <paramref name="ratings"/>, each in a pooled buffer (return them).</summary>
+    private float[][] PredictAll(IReadOnlyDictionary<int, float> ratings)
+    {
+        var predictions = new float[_members.Length][];
+        try
+        {
+            for (int k = 0; k < _members.Length; k++)
+            {
+                IRecommender member = _members[k];
+                int count = member.MovieIds.Count;
+                predictions[k] = ArrayPool<float>.Shared.Rent(count);
+                if (member is IScoresEveryMovie all)
+                {
+                    all.PredictAll(ratings, predictions[k].AsSpan(0, count));
+                }
+                else
+                {
+                    member.Predict(ratings, member.MovieIds).CopyTo(predictions[k], 0);
+                }
+            }
+
+            return predictions;
+        }
+        catch
+        {
+            Return(predictions);
+            throw;
+        }
+    }
+
+    private static void Return(float[]?[] buffers)
+    {
+        foreach (float[]? buffer in buffers)
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<float>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private Recommendation[] Top(float[][] members, double userFeature, MovieMask mask, RecommendationQuery query)
     {
         float[] buffer = ArrayPool<float>.Shared.Rent(_movies.Count);
         try
         {
             Span<float> scores = buffer.AsSpan(0, _movies.Count);
-            Combine(member, userFeature, scores);
+            Combine(members, userFeature, scores);
             int[] best = TopN.Select(_movies.Ids, scores, mask.Bits, query.Filter, query.Offset, query.Count);
             return _movies.Recommendations(best, scores, _catalog);
         }
@@ -230,33 +276,40 @@ internal sealed class BlendedRecommender : IRecommender
     }
 
     /// <summary>
-    /// The blend of every movie: <paramref name="member"/>(k) gives member k's predictions of all its movies, in its
-    /// own order, which <see cref="_columns"/> maps to the blend's.
+    /// The blend of every movie from <paramref name="members"/>[k], member k's predictions of all its movies in its
+    /// own order (which <see cref="_columns"/> maps to the blend's; buffers may be longer).
     /// </summary>
-    private void Combine(Func<int, float[]> member, double userFeature, Span<float> scores)
+    private void Combine(float[][] members, double userFeature, Span<float> scores)
     {
-        if (_support is not null)
+        if (_movieBlend is not null)
         {
-            // In the blend's movie order, then movie by movie: the weights differ from movie to movie.
-            var members = new float[_members.Length][];
-            for (int k = 0; k < members.Length; k++)
+            // In the blend's movie order, then all movies at once: the weights differ from movie to movie.
+            var ordered = new float[_members.Length][];
+            var rented = new float[]?[_members.Length];
+            try
             {
-                float[] own = member(k);
-                if (_columns[k] is int[] columns)
+                for (int k = 0; k < ordered.Length; k++)
                 {
-                    var ordered = new float[columns.Length];
-                    for (int i = 0; i < ordered.Length; i++)
+                    ordered[k] = members[k];
+                    if (_columns[k] is int[] columns)
                     {
-                        ordered[i] = own[columns[i]];
-                    }
+                        rented[k] = ArrayPool<float>.Shared.Rent(columns.Length);
+                        for (int i = 0; i < columns.Length; i++)
+                        {
+                            rented[k]![i] = members[k][columns[i]];
+                        }
 
-                    own = ordered;
+                        ordered[k] = rented[k]!;
+                    }
                 }
 
-                members[k] = own;
+                _movieBlend.Predict(ordered, userFeature, scores);
+            }
+            finally
+            {
+                Return(rented);
             }
 
-            _movieBlend!.Predict(members, userFeature, scores);
             Simd.Clamp(scores, _min, _max);
             return;
         }
@@ -264,7 +317,7 @@ internal sealed class BlendedRecommender : IRecommender
         scores.Fill((float)_weights[0]);
         for (int k = 0; k < _members.Length; k++)
         {
-            float[] predictions = member(k);
+            float[] predictions = members[k];
             float weight = (float)_weights[k + 1];
             if (_columns[k] is int[] columns)
             {
@@ -275,7 +328,7 @@ internal sealed class BlendedRecommender : IRecommender
             }
             else
             {
-                Simd.MultiplyAdd(predictions, weight, scores);
+                Simd.MultiplyAdd(predictions.AsSpan(0, scores.Length), weight, scores);
             }
         }
 

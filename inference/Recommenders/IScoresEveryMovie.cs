@@ -7,6 +7,6 @@ namespace AutoRec.Inference.Recommenders;
 /// </summary>
 internal interface IScoresEveryMovie
 {
-    /// <summary>Every movie's prediction, in <see cref="IRecommender.MovieIds"/> order, for the user with <paramref name="ratings"/>.</summary>
-    float[] PredictAll(IReadOnlyDictionary<int, float> ratings);
+    /// <summary>Every movie's prediction, in <see cref="IRecommender.MovieIds"/> order, for the user with <paramref name="ratings"/>, into <paramref name="destination"/>.</summary>
+    void PredictAll(IReadOnlyDictionary<int, float> ratings, Span<float> destination);
 }

@@ -198,13 +198,11 @@ internal sealed class ItemBasedRecommender : IRecommender, IScoresEveryMovie
     }
 
     /// <inheritdoc />
-    public float[] PredictAll(IReadOnlyDictionary<int, float> ratings)
+    public void PredictAll(IReadOnlyDictionary<int, float> ratings, Span<float> destination)
     {
         ArgumentNullException.ThrowIfNull(ratings);
         using FoldedUser user = FoldIn(ratings, default);
-        var scores = new float[_movies.Count];
-        Score(user.Row, user.Bias, scores);
-        return scores;
+        Score(user.Row, user.Bias, destination[.._movies.Count]);
     }
 
     /// <inheritdoc />

@@ -198,12 +198,10 @@ internal sealed class UserBasedRecommender : IRecommender, IScoresEveryMovie
     }
 
     /// <inheritdoc />
-    public float[] PredictAll(IReadOnlyDictionary<int, float> ratings)
+    public void PredictAll(IReadOnlyDictionary<int, float> ratings, Span<float> destination)
     {
         ArgumentNullException.ThrowIfNull(ratings);
-        var scores = new float[_movies.Count];
-        ScoreInto(ratings, scores, default);
-        return scores;
+        ScoreInto(ratings, destination[.._movies.Count], default);
     }
 
     /// <inheritdoc />
