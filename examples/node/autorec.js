@@ -74,8 +74,15 @@ async function foldIn(session, foldin, ratings) {
   return results.predictions.data;
 }
 
-function openSession(path) {
-  return ort.InferenceSession.create(path);
+// A model.onnx whose export also wrote compact.onnx beside it (the model over its compact factors: what
+// AutoRec.Inference serves from compact.bin, same inputs, outputs and metadata) is run as that, so that both agree.
+function servedModelPath(modelPath) {
+  const compact = path.join(path.dirname(modelPath), 'compact.onnx');
+  return path.basename(modelPath) === 'model.onnx' && fs.existsSync(compact) ? compact : modelPath;
+}
+
+function openSession(modelPath) {
+  return ort.InferenceSession.create(servedModelPath(modelPath));
 }
 
 // Whether the model takes side features (a `side` input), which these examples do not supply.

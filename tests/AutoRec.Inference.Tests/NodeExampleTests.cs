@@ -73,9 +73,11 @@ public sealed partial class NodeExampleTests : IDisposable
     }
 
     [SkippableTheory]
-    [InlineData(false)] // a new user, by ratings: the item-based member through its foldin.onnx
-    [InlineData(true)] // a training user
-    public void NodeTop10OfABlendEqualsTheLibrarysBlend(bool trainingUser)
+    [InlineData(false, false)] // a new user, by ratings: the item-based member through its foldin.onnx
+    [InlineData(true, false)] // a training user
+    [InlineData(false, true)] // both members served compact (compact.bin; Node runs compact.onnx, folds in over its codes)
+    [InlineData(true, true)]
+    public void NodeTop10OfABlendEqualsTheLibrarysBlend(bool trainingUser, bool compact)
     {
         (string node, string example) = NodeExample();
 
@@ -92,6 +94,12 @@ public sealed partial class NodeExampleTests : IDisposable
         TestModel item = TestModels.Write(
             _dir.PathOf("members/item/model"), new ModelSpec { Kind = ModelKind.ItemBased, Ids = users, Hidden = [6], Seed = 5, L2Decoder = 0.2, Loss = "masked-sse" });
         TestModel user = TestModels.Write(_dir.PathOf("members/user/model"), new ModelSpec { Kind = ModelKind.UserBased, Ids = movies, Hidden = [5], Seed = 6 });
+        if (compact)
+        {
+            CompactFixture.Write(item, train, rank: 4, seed: 7);
+            CompactFixture.Write(user, train, rank: 3, seed: 8);
+        }
+
         using (RecommenderModel itemModel = item.Open())
         {
             FoldInProblem problem = FoldInProblem.Of(Recommender.Create(itemModel, train)) ?? throw new InvalidOperationException("an item-based linear model folds users in");

@@ -26,6 +26,9 @@ public static class Exporter
     /// <summary>The fold-in graph written beside an item-based model.onnx (see <see cref="FoldInExport"/>).</summary>
     public const string FoldInFile = "foldin.onnx";
 
+    /// <summary>The compact model as a network of its own (<see cref="CompactNetwork"/>), written beside compact.bin.</summary>
+    public const string CompactGraphFile = "compact.onnx";
+
     /// <summary>The largest difference the export accepts.</summary>
     public const float Tolerance = 1e-4f;
 
@@ -96,9 +99,30 @@ public static class Exporter
             string compactPath = Path.Combine(modelDir, CompactBasis.FileName);
             string? stagedCompact = null;
             compact = CompactExport.Write(staged, dataDir, () => stagedCompact = writes.Stage(compactPath));
+            string compactGraphPath = Path.Combine(modelDir, CompactGraphFile);
             if (stagedCompact is null)
             {
                 File.Delete(compactPath); // the basis of an earlier model would not belong to this one
+                File.Delete(compactGraphPath);
+            }
+            else
+            {
+                // The compact model as a graph of its own, for runtimes without this library, checked against it.
+                var basis = CompactBasis.Read(stagedCompact);
+                AutoencoderWeights full = Networks.ToWeights(network);
+                float[] outputBias = [.. full.Layers[^1].Bias];
+                float[] outputRows = basis.ProjectRows(full.Layers[^1].Weight, outputBias);
+                string stagedGraph = writes.Stage(compactGraphPath);
+                OnnxModelBuilder.Write(OnnxModelBuilder.Build(CompactNetwork.Of(full, basis.Mean, basis.Basis, basis.Rank, outputRows, outputBias), spec), stagedGraph);
+                float graphDifference = CompactExport.CompareGraph(
+                    staged, stagedCompact, dataDir, data.RowIds[..rows], RuntimeCheck.Predict(stagedGraph, ratings, side));
+                if (!(graphDifference <= Tolerance))
+                {
+                    throw new ExportMismatchException(
+                        $"{CompactGraphFile} and the library's compact factors differ by {graphDifference:G3} on {rows} rows (at most {tolerance} allowed); nothing was written");
+                }
+
+                compact = compact! with { GraphMaxAbsDifference = graphDifference };
             }
 
             // An item-based model's fold-in as a graph of its own, for runtimes without this library; none otherwise.

@@ -19,4 +19,10 @@ public sealed record AutoencoderWeights(IReadOnlyList<DenseLayer> Layers)
     /// output layer); the output layer reads the towers' last hidden values concatenated, in tower order.
     /// </summary>
     public IReadOnlyList<int> TowerStarts { get; init; } = [0];
+
+    /// <summary>
+    /// The first layer after the towers, which reads their concatenated values: null for the output layer. Layers
+    /// from it on form one chain (a compact model's projection, then its output layer: <see cref="CompactNetwork"/>).
+    /// </summary>
+    public int? HeadStart { get; init; }
 }

@@ -37,7 +37,8 @@ public static class OnnxModelBuilder
 
         IReadOnlyList<int> starts = weights.TowerStarts;
         int last = weights.Layers.Count - 1;
-        if (starts.Count == 0 || starts[0] != 0 || starts.Zip(starts.Skip(1)).Any(p => p.Second <= p.First) || (starts.Count > 1 && starts[^1] >= last))
+        int head = weights.HeadStart ?? last;
+        if (head < 1 || head > last || starts.Count == 0 || starts[0] != 0 || starts.Zip(starts.Skip(1)).Any(p => p.Second <= p.First) || (starts.Count > 1 && starts[^1] >= head))
         {
             throw new ArgumentException($"tower starts [{string.Join(", ", starts)}] do not split {last} hidden layers into towers", nameof(weights));
         }
@@ -46,13 +47,13 @@ public static class OnnxModelBuilder
         var towerOutputs = new List<string>();
         for (int i = 0; i < weights.Layers.Count; i++)
         {
-            if (i > 0 && starts.Contains(i))
+            if (i > 0 && i < head && starts.Contains(i))
             {
                 towerOutputs.Add(x);
                 x = input; // a tower reads the (filled) input
             }
 
-            if (i == last && starts.Count > 1)
+            if (i == head && starts.Count > 1)
             {
                 towerOutputs.Add(x);
                 x = nodes.Add("Concat", [.. towerOutputs], "tower_codes", NodeWriter.Int("axis", 1));
