@@ -33,6 +33,13 @@ public static class Recommender
     }
 
     /// <summary>
+    /// Whether <paramref name="recommender"/> runs the model's graph through ONNX Runtime on every call for a user
+    /// (a user-based model whose input is filled or takes side features): the case where batching concurrent users
+    /// into one run pays. Models served as factors answer from their codes instead.
+    /// </summary>
+    public static bool RunsGraphPerUser(IRecommender recommender) => recommender is UserBasedRecommender { Factors: null };
+
+    /// <summary>
     /// A recommender for a blend: each member's recommender is built here over the same
     /// <paramref name="trainingRatings"/> (see <see cref="Create(RecommenderModel, IEnumerable{Rating}, MovieCatalog?, IReadOnlyDictionary{int, float[]}?)"/>),
     /// and every prediction is clip(intercept + Σ weight_k · prediction_k) of theirs. It serves the movies of its first

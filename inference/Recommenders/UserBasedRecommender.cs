@@ -295,6 +295,7 @@ internal sealed class UserBasedRecommender : IRecommender, IScoresEveryMovie
     {
         if (_factors is not null && side.IsEmpty)
         {
+            _model.ThrowIfDisposed();
             _factors.ScoreNew(ratings, scores, nameof(ratings));
         }
         else
@@ -305,6 +306,7 @@ internal sealed class UserBasedRecommender : IRecommender, IScoresEveryMovie
 
     private int NumberOf(int userId)
     {
+        _model.ThrowIfDisposed(); // served as factors or not, the recommender lives no longer than its model
         _ = RatingsOf(userId); // the error for an unknown user
         return _userNumbers[userId];
     }

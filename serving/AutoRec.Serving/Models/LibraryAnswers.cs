@@ -1,4 +1,3 @@
-using AutoRec.Contracts;
 using AutoRec.Inference;
 using AutoRec.Serving.Observability;
 
@@ -7,8 +6,9 @@ namespace AutoRec.Serving.Models;
 /// <summary>Answers straight from the library's recommender, one request at a time.</summary>
 internal sealed class LibraryAnswers(IRecommender recommender, ServingMetrics metrics) : IAnswers
 {
-    // A user-based recommender runs one network row per request; an item-based one answers from factors, no run.
-    private readonly int _rowsPerRequest = recommender.Kind == ModelKind.UserBased ? 1 : 0;
+    // A user-based recommender that runs its graph runs one network row per request; one served as factors (every
+    // item-based model, most user-based ones) answers from its codes, no run.
+    private readonly int _rowsPerRequest = Recommender.RunsGraphPerUser(recommender) ? 1 : 0;
 
     public ValueTask<IReadOnlyList<RankedMovie>> RecommendAsync(int userId, RecommendationQuery query) =>
         ValueTask.FromResult<IReadOnlyList<RankedMovie>>(Ran(RankedMovie.From(recommender.Recommend(userId, query))));

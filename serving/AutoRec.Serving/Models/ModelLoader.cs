@@ -54,8 +54,9 @@ internal sealed class ModelLoader(
             IRecommender recommender = blended is not null ? Recommender.Create(blended, train, catalog) : Recommender.Create(model!, train, catalog);
             ModelMetadata metadata = (model ?? blended!.Members[0]).Metadata;
 
-            // Only a user-based model runs the network per request; its rows are worth batching (a blend's members answer on their own).
-            batcher = batching.Value.Enabled && model is { Kind: ModelKind.UserBased, SideWidth: 0 }
+            // Only a user-based model served through its graph runs the network per request; its rows are worth batching
+            // (one served as factors, and a blend's members, answer on their own).
+            batcher = batching.Value.Enabled && model is { Kind: ModelKind.UserBased, SideWidth: 0 } && Recommender.RunsGraphPerUser(recommender)
                 ? new ScoreBatcher(model, batching.Value, metrics)
                 : null;
             IAnswers answers = batcher is null ? new LibraryAnswers(recommender, metrics) : new BatchedAnswers(model!, train, batcher);
