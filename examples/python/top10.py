@@ -249,7 +249,11 @@ def main():
     args = parse_args()
     if not os.path.exists(args.model):
         fail(f"{args.model}: model file not found")
-    session = ort.InferenceSession(args.model, providers=["CPUExecutionProvider"])
+    # A model.onnx with compact.onnx beside it (the model over its compact factors, what AutoRec.Inference serves
+    # from compact.bin; same inputs, outputs and metadata) is run as that, as examples/node does.
+    compact = os.path.join(os.path.dirname(args.model), "compact.onnx")
+    served = compact if os.path.basename(args.model) == "model.onnx" and os.path.exists(compact) else args.model
+    session = ort.InferenceSession(served, providers=["CPUExecutionProvider"])
     meta = read_metadata(session, args.model)
     foldin_path = args.foldin or os.path.join(os.path.dirname(args.model), "foldin.onnx")
     if meta["kind"] == "item-based" and args.user is None and not os.path.exists(foldin_path):

@@ -129,9 +129,17 @@ internal static class RidgeFoldIn
             for (int q = 0; q < h; q++)
             {
                 ReadOnlySpan<float> scaled = weighted.Slice(q * n, n);
-                for (int s = 0; s <= q; s++)
+                Span<double> row = system.Slice(q * p, q + 1);
+                int s = 0;
+                for (; s + 3 <= q; s += 4)
                 {
-                    system[(q * p) + s] = Simd.Dot(scaled, transposed.Slice(s * n, n));
+                    (row[s], row[s + 1], row[s + 2], row[s + 3]) = Simd.Dot4(
+                        scaled, transposed.Slice(s * n, n), transposed.Slice((s + 1) * n, n), transposed.Slice((s + 2) * n, n), transposed.Slice((s + 3) * n, n));
+                }
+
+                for (; s <= q; s++)
+                {
+                    row[s] = Simd.Dot(scaled, transposed.Slice(s * n, n));
                 }
 
                 system[(q * p) + q] += lambda;

@@ -51,6 +51,45 @@ internal static class Simd
         return sum;
     }
 
+    /// <summary>The four dot products of <paramref name="x"/> with the rows <paramref name="y0"/>..<paramref name="y3"/> (all the same length), each vector of x loaded once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static (float, float, float, float) Dot4(ReadOnlySpan<float> x, ReadOnlySpan<float> y0, ReadOnlySpan<float> y1, ReadOnlySpan<float> y2, ReadOnlySpan<float> y3)
+    {
+        int width = Vector<float>.Count;
+        int vectors = x.Length / width;
+        ReadOnlySpan<Vector<float>> xs = MemoryMarshal.Cast<float, Vector<float>>(x);
+        ReadOnlySpan<Vector<float>> v0 = MemoryMarshal.Cast<float, Vector<float>>(y0[..x.Length]);
+        ReadOnlySpan<Vector<float>> v1 = MemoryMarshal.Cast<float, Vector<float>>(y1[..x.Length]);
+        ReadOnlySpan<Vector<float>> v2 = MemoryMarshal.Cast<float, Vector<float>>(y2[..x.Length]);
+        ReadOnlySpan<Vector<float>> v3 = MemoryMarshal.Cast<float, Vector<float>>(y3[..x.Length]);
+        Vector<float> s0 = Vector<float>.Zero;
+        Vector<float> s1 = Vector<float>.Zero;
+        Vector<float> s2 = Vector<float>.Zero;
+        Vector<float> s3 = Vector<float>.Zero;
+        for (int v = 0; v < vectors; v++)
+        {
+            Vector<float> xv = xs[v];
+            s0 = Vector.FusedMultiplyAdd(xv, v0[v], s0);
+            s1 = Vector.FusedMultiplyAdd(xv, v1[v], s1);
+            s2 = Vector.FusedMultiplyAdd(xv, v2[v], s2);
+            s3 = Vector.FusedMultiplyAdd(xv, v3[v], s3);
+        }
+
+        float d0 = Vector.Sum(s0);
+        float d1 = Vector.Sum(s1);
+        float d2 = Vector.Sum(s2);
+        float d3 = Vector.Sum(s3);
+        for (int i = vectors * width; i < x.Length; i++)
+        {
+            d0 += x[i] * y0[i];
+            d1 += x[i] * y1[i];
+            d2 += x[i] * y2[i];
+            d3 += x[i] * y3[i];
+        }
+
+        return (d0, d1, d2, d3);
+    }
+
     /// <summary>y += a·x (the spans have the same length).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyAdd(ReadOnlySpan<float> x, float a, Span<float> y)
