@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using AutoRec.Contracts;
 using AutoRec.Data;
 using AutoRec.Inference;
+using AutoRec.Inference.Factors;
 using AutoRec.Serving.Configuration;
 using AutoRec.Serving.Observability;
 using Microsoft.Extensions.Options;
@@ -40,8 +41,16 @@ internal sealed class ModelLoader(
     /// <exception cref="Exception">Anything that makes the folder unservable: a broken model, missing or mismatched data files.</exception>
     public ModelGeneration Load(ServedFile file, string version)
     {
-        var runOptions = new RecommenderOptions { IntraOpThreads = options.Value.IntraOpThreads };
         bool blend = BlendedModel.IsManifest(file.Path);
+
+        // A model is opened from the bytes read (not its path), so its compact factors are named: compact.bin beside
+        // it, which the export writes (a blend's members are opened by path and find theirs).
+        string compact = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file.Path)) ?? ".", CompactBasis.FileName);
+        var runOptions = new RecommenderOptions
+        {
+            IntraOpThreads = options.Value.IntraOpThreads,
+            CompactBasisPath = !blend && File.Exists(compact) ? compact : null,
+        };
         BlendedModel? blended = blend ? BlendedModel.Open(file.Path, file.Bytes, runOptions) : null;
         RecommenderModel? model = blend ? null : RecommenderModel.Open(new MemoryStream(file.Bytes, writable: false), runOptions, file.Path);
         IDisposable owner = (IDisposable?)blended ?? model!;
