@@ -33,7 +33,16 @@ internal static class BlendBench
         Dictionary<int, float>[] light = [.. users.Where(u => u.Count >= 20).Select(u => u.Take(20).ToDictionary())];
         Dictionary<int, float>[] heavy = [.. users.Where(u => u.Count >= 500).Select(u => u.Take(500).ToDictionary())];
         int[] userIds = [.. blended.UserIds];
-        var recommenders = blend.Members.Select((m, k) => (blend.Manifest.Members[k].Name, Recommender.Create(m, train))).Append(("blend", blended));
+        var recommenders = new List<(string Name, IRecommender Recommender)>();
+        for (int k = 0; k < blend.Members.Count; k++)
+        {
+            long start = GC.GetTotalMemory(forceFullCollection: true);
+            IRecommender member = Recommender.Create(blend.Members[k], train);
+            output.WriteLine($"memory: member {blend.Manifest.Members[k].Name} alone holds {(GC.GetTotalMemory(forceFullCollection: true) - start) / 1048576.0:F1} MiB of managed memory");
+            recommenders.Add((blend.Manifest.Members[k].Name, member));
+        }
+
+        recommenders.Add(("blend", blended));
         foreach ((string name, IRecommender recommender) in recommenders)
         {
             if (recommender.CanRecommendForRatings)

@@ -157,7 +157,7 @@ fivexx_server=$(( $(fivexx_total) - fivexx_start ))
   echo
   echo "\`serving/load/run.sh --duration $duration --soak $soak\` against \`$model_dir\`: the service (Release) and wrk on the same"
   echo "machine ($(nproc) cores, $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2 }')), wrk with 1 thread at 1 connection and 2 otherwise;"
-  echo "load average $loadavg at the start. ${duration} s per run after a 15 s warm-up; latencies are wrk's."
+  echo "load average $loadavg at the start. ${duration} s per run after a 5 s warm-up of new-user requests (none of known users: their run starts from a cold ranking cache); latencies are wrk's."
   echo
   echo "| scenario | connections | requests/s | p50 ms | p99 ms | non-2xx | socket errors |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
