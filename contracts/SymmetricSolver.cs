@@ -44,7 +44,20 @@ public static class SymmetricSolver
 
             double pivot = Math.Sqrt(diagonal);
             rowJ[j] = pivot;
-            for (int i = j + 1; i < n; i++)
+            int i = j + 1;
+            for (; i + 3 < n; i += 4)
+            {
+                // Four rows against row j at once: row j's values are loaded once for the four (the factor is bound
+                // by those loads: 5.5M multiply-adds for a 321 x 321 fold-in took as long as building the matrix).
+                (double d0, double d1, double d2, double d3) = Dot4(
+                    rowJ[..j], system.Slice(i * n, j), system.Slice((i + 1) * n, j), system.Slice((i + 2) * n, j), system.Slice((i + 3) * n, j));
+                system[(i * n) + j] = (system[(i * n) + j] - d0) / pivot;
+                system[((i + 1) * n) + j] = (system[((i + 1) * n) + j] - d1) / pivot;
+                system[((i + 2) * n) + j] = (system[((i + 2) * n) + j] - d2) / pivot;
+                system[((i + 3) * n) + j] = (system[((i + 3) * n) + j] - d3) / pivot;
+            }
+
+            for (; i < n; i++)
             {
                 Span<double> rowI = system.Slice(i * n, n);
                 rowI[j] = (rowI[j] - Dot(rowI, rowJ, j)) / pivot;
@@ -80,6 +93,43 @@ public static class SymmetricSolver
 
             x[i] = sum / factor[(i * n) + i];
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (double, double, double, double) Dot4(ReadOnlySpan<double> x, ReadOnlySpan<double> y0, ReadOnlySpan<double> y1, ReadOnlySpan<double> y2, ReadOnlySpan<double> y3)
+    {
+        int length = x.Length;
+        int width = Vector<double>.Count;
+        int k = 0;
+        var s0 = Vector<double>.Zero;
+        var s1 = Vector<double>.Zero;
+        var s2 = Vector<double>.Zero;
+        var s3 = Vector<double>.Zero;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; k <= length - width; k += width)
+            {
+                var xv = new Vector<double>(x.Slice(k, width));
+                s0 += xv * new Vector<double>(y0.Slice(k, width));
+                s1 += xv * new Vector<double>(y1.Slice(k, width));
+                s2 += xv * new Vector<double>(y2.Slice(k, width));
+                s3 += xv * new Vector<double>(y3.Slice(k, width));
+            }
+        }
+
+        double d0 = Vector.Sum(s0);
+        double d1 = Vector.Sum(s1);
+        double d2 = Vector.Sum(s2);
+        double d3 = Vector.Sum(s3);
+        for (; k < length; k++)
+        {
+            d0 += x[k] * y0[k];
+            d1 += x[k] * y1[k];
+            d2 += x[k] * y2[k];
+            d3 += x[k] * y3[k];
+        }
+
+        return (d0, d1, d2, d3);
     }
 
     // Fully optimised from the first call: a fold-in factors a system of up to (hidden + 1)² at start-up, when tiered

@@ -49,8 +49,8 @@ public interface IRecommender
 
     /// <summary>
     /// The predicted rating of each known (user, movie) pair, in order, as <see cref="Predict(int, int)"/> gives it, in one
-    /// pass: a user-based model runs each distinct user's row once, in batches; an item-based one takes an inner product
-    /// per pair. This is how a whole validation or test split is scored.
+    /// pass: a model served as factors takes an inner product per pair; a user-based one that runs its graph runs each
+    /// distinct user's row once, in batches. This is how a whole validation or test split is scored.
     /// </summary>
     /// <exception cref="ArgumentException">A user or a movie is unknown.</exception>
     float[] PredictPairs(IReadOnlyList<(int UserId, int MovieId)> pairs);
@@ -61,7 +61,8 @@ public interface IRecommender
 
     /// <summary>
     /// The predicted ratings of <paramref name="movieIds"/> (in order) by a user given by their ratings (any user,
-    /// seen or not): a user-based model runs the ratings through the network, an item-based one folds the user in.
+    /// seen or not): a user-based model encodes the ratings (its first layer at the rated movies, or the whole graph),
+    /// an item-based one folds the user in.
     /// </summary>
     /// <param name="ratings">The user's ratings by movie id; 0 means unknown, any other value must be on the model's scale.</param>
     /// <param name="movieIds">Movies in <see cref="MovieIds"/>.</param>

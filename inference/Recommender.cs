@@ -7,11 +7,15 @@ namespace AutoRec.Inference;
 public static class Recommender
 {
     /// <summary>
-    /// A recommender for <paramref name="model"/>'s users. A user-based model runs a user's training ratings through
-    /// the network on each call. An item-based model is served as factors: each movie's code (the last hidden layer's
+    /// A recommender for <paramref name="model"/>'s users. A user-based model whose graph reads ratings as given is
+    /// served as factors (each training user's code computed here once, a new user's from their rated movies, and one
+    /// output row per movie); one that fills unknown ratings or takes side features runs a user's ratings through the
+    /// network on each call. An item-based model is served as factors: each movie's code (the last hidden layer's
     /// output for its column of <paramref name="trainingRatings"/>) is computed here once, and the output layer's
     /// weights are read from the model file, one row per user; a prediction is that row times the movie's code plus
     /// the user's bias, through the output activation, clipped (O((users + movies) x hidden) floats; ml-1m: about 20 MB).
+    /// Either kind is served over its compact factors when the export wrote <c>compact.bin</c> beside the model file
+    /// (see <see cref="RecommenderOptions.CompactFactors"/>).
     /// </summary>
     /// <param name="model">The model; it must outlive the recommender (user-based recommenders call it). An item-based model's file (or stream bytes) is read again here for its layers.</param>
     /// <param name="trainingRatings">The ratings the model was trained on (AutoRec.Data's <c>ParquetTables.ReadRatings("train.parquet")</c>): they say what each user rated and are the network's input. Ratings of 0 are unknown and left out.</param>

@@ -7,9 +7,11 @@ using AutoRec.Inference.Rows;
 namespace AutoRec.Inference.Recommenders;
 
 /// <summary>
-/// Recommends with a user-based model: a user's row is their ratings, so each call runs one row through the network
-/// (known users with their training ratings, any other user with the ratings given). Similar movies compare the
-/// output layer's rows, one per movie, read from the model file on first use. Immutable; thread-safe as the model is.
+/// Recommends with a user-based model: a user's row is their ratings. Served as factors where the graph allows
+/// (<see cref="UserFactors"/>: known users' codes computed once, a new user's from the ratings given, over the compact
+/// basis when the export wrote one); otherwise each call runs one row through the network (known users with their
+/// training ratings, any other user with the ratings given). Similar movies compare the output layer's rows, one per
+/// movie, read from the model file on first use. Immutable; thread-safe as the model is.
 /// </summary>
 internal sealed class UserBasedRecommender : IRecommender, IScoresEveryMovie
 {
