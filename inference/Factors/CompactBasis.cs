@@ -108,19 +108,17 @@ public sealed record CompactBasis(string ModelSha256, int Width, int Rank, float
     public float[] ProjectCodes(ReadOnlySpan<float> codes)
     {
         int count = codes.Length / Width;
-        var centred = new float[codes.Length];
+        var result = new float[count * Rank];
         for (int i = 0; i < count; i++)
         {
-            ReadOnlySpan<float> code = codes.Slice(i * Width, Width);
-            Span<float> destination = centred.AsSpan(i * Width, Width);
-            for (int k = 0; k < Width; k++)
-            {
-                destination[k] = code[k] - Mean[k];
-            }
+            ProjectCode(codes.Slice(i * Width, Width), result.AsSpan(i * Rank, Rank));
         }
 
-        return Multiply(centred, count);
+        return result;
     }
+
+    /// <summary>One code projected: <paramref name="destination"/> = Bᵀ(<paramref name="code"/> − μ), <see cref="Rank"/> values.</summary>
+    public void ProjectCode(ReadOnlySpan<float> code, Span<float> destination) => Accumulate(code, Mean, destination);
 
     /// <summary>Every output row projected (Bᵀw_j) and its bias moved by w_j·μ, in place of <paramref name="bias"/>.</summary>
     /// <param name="rows">Count x <see cref="Width"/>, row-major.</param>
@@ -128,33 +126,30 @@ public sealed record CompactBasis(string ModelSha256, int Width, int Rank, float
     public float[] ProjectRows(ReadOnlySpan<float> rows, Span<float> bias)
     {
         int count = rows.Length / Width;
+        var result = new float[count * Rank];
         for (int j = 0; j < count; j++)
         {
-            bias[j] += Simd.Dot(rows.Slice(j * Width, Width), Mean);
-        }
-
-        return Multiply(rows, count);
-    }
-
-    private float[] Multiply(ReadOnlySpan<float> rows, int count)
-    {
-        // rows (count x width) times B (width x rank): each output row accumulates B's rows scaled by the input's values.
-        var result = new float[count * Rank];
-        ReadOnlySpan<float> basis = Basis;
-        for (int i = 0; i < count; i++)
-        {
-            ReadOnlySpan<float> row = rows.Slice(i * Width, Width);
-            Span<float> destination = result.AsSpan(i * Rank, Rank);
-            for (int k = 0; k < Width; k++)
-            {
-                if (row[k] != 0)
-                {
-                    Simd.MultiplyAdd(basis.Slice(k * Rank, Rank), row[k], destination);
-                }
-            }
+            ReadOnlySpan<float> row = rows.Slice(j * Width, Width);
+            bias[j] += Simd.Dot(row, Mean);
+            Accumulate(row, default, result.AsSpan(j * Rank, Rank));
         }
 
         return result;
+    }
+
+    /// <summary><paramref name="destination"/> = Σ_k (x_k − offset_k) B_k: B's rows scaled by the (offset) input's values; no offset when empty.</summary>
+    private void Accumulate(ReadOnlySpan<float> x, ReadOnlySpan<float> offset, Span<float> destination)
+    {
+        destination.Clear();
+        ReadOnlySpan<float> basis = Basis;
+        for (int k = 0; k < Width; k++)
+        {
+            float value = offset.IsEmpty ? x[k] : x[k] - offset[k];
+            if (value != 0)
+            {
+                Simd.MultiplyAdd(basis.Slice(k * Rank, Rank), value, destination);
+            }
+        }
     }
 
     private void Check(string source)

@@ -145,35 +145,15 @@ internal static class Simd
         // Four rows at a time: each vector of the input is loaded once for four products, where row-by-row dot
         // products load it once per row (the loads, not the multiply-adds, bound a compact model's scoring).
         int width = vector.Length;
-        int lanes = Vector<float>.Count;
         int j = 0;
-        if (width % lanes == 0 && width > 0)
+        for (; j + 3 < scores.Length; j += 4)
         {
-            ReadOnlySpan<Vector<float>> x = MemoryMarshal.Cast<float, Vector<float>>(vector);
-            for (; j + 3 < scores.Length; j += 4)
-            {
-                ReadOnlySpan<Vector<float>> r0 = MemoryMarshal.Cast<float, Vector<float>>(matrix.Slice(j * width, width));
-                ReadOnlySpan<Vector<float>> r1 = MemoryMarshal.Cast<float, Vector<float>>(matrix.Slice((j + 1) * width, width));
-                ReadOnlySpan<Vector<float>> r2 = MemoryMarshal.Cast<float, Vector<float>>(matrix.Slice((j + 2) * width, width));
-                ReadOnlySpan<Vector<float>> r3 = MemoryMarshal.Cast<float, Vector<float>>(matrix.Slice((j + 3) * width, width));
-                Vector<float> s0 = Vector<float>.Zero;
-                Vector<float> s1 = Vector<float>.Zero;
-                Vector<float> s2 = Vector<float>.Zero;
-                Vector<float> s3 = Vector<float>.Zero;
-                for (int v = 0; v < x.Length; v++)
-                {
-                    Vector<float> xv = x[v];
-                    s0 = Vector.FusedMultiplyAdd(r0[v], xv, s0);
-                    s1 = Vector.FusedMultiplyAdd(r1[v], xv, s1);
-                    s2 = Vector.FusedMultiplyAdd(r2[v], xv, s2);
-                    s3 = Vector.FusedMultiplyAdd(r3[v], xv, s3);
-                }
-
-                scores[j] = Vector.Sum(s0) + bias;
-                scores[j + 1] = Vector.Sum(s1) + bias;
-                scores[j + 2] = Vector.Sum(s2) + bias;
-                scores[j + 3] = Vector.Sum(s3) + bias;
-            }
+            (float d0, float d1, float d2, float d3) = Dot4(
+                vector, matrix.Slice(j * width, width), matrix.Slice((j + 1) * width, width), matrix.Slice((j + 2) * width, width), matrix.Slice((j + 3) * width, width));
+            scores[j] = d0 + bias;
+            scores[j + 1] = d1 + bias;
+            scores[j + 2] = d2 + bias;
+            scores[j + 3] = d3 + bias;
         }
 
         for (; j < scores.Length; j++)

@@ -121,15 +121,8 @@ internal sealed class UserFactors
                 return;
             }
 
-            // z = Bᵀ(h − μ): B's rows scaled by the centred code's values.
             Span<float> z = compact.AsSpan(0, _width);
-            z.Clear();
-            ReadOnlySpan<float> basis = _basis.Basis;
-            for (int k = 0; k < h.Length; k++)
-            {
-                Simd.MultiplyAdd(basis.Slice(k * _width, _width), h[k] - _basis.Mean[k], z);
-            }
-
+            _basis.ProjectCode(h, z);
             Score(z, scores);
         }
         finally

@@ -1,14 +1,17 @@
--- New-user top-10: POST /v1/recommendations with 20 ratings of random movies (bodies made up front, so wrk's
--- own work per request stays small).
+-- New-user top-10: POST /v1/recommendations with `ratings_per_body` ratings of random movies (20 here; heavy.lua
+-- sets 500), one of `bodies_made` different bodies per request, made up front so wrk's own work per request stays small.
 dofile(os.getenv("AUTOREC_LOAD_DIR") .. "/common.lua")
+
+ratings_per_body = ratings_per_body or 20
+bodies_made = bodies_made or 500
 
 local bodies = {}
 local headers = { ["Content-Type"] = "application/json" }
 
 function init(args)
    seed()
-   for i = 1, 500 do
-      bodies[i] = ratings_body(20)
+   for i = 1, bodies_made do
+      bodies[i] = ratings_body(ratings_per_body)
    end
 end
 

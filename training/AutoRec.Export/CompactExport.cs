@@ -32,7 +32,15 @@ public static class CompactExport
     /// path <paramref name="destination"/> gives when one is worth having; null for a model that is not served as
     /// factors with a linear output layer (side features, a filled input for user-based models, other activations).
     /// </summary>
-    public static CompactReport? Write(string modelPath, string dataDir, Func<string> destination)
+    /// <param name="modelPath">The staged model.onnx.</param>
+    /// <param name="dataDir">The split's folder.</param>
+    /// <param name="destination">Gives the path to write compact.bin to (asked only when it is written).</param>
+    /// <param name="graph">
+    /// Writes compact.onnx for the basis written and returns its predictions of the training rows it ran (their row
+    /// ids, every output column each): compared here against the library serving that basis
+    /// (<see cref="CompactReport.GraphMaxAbsDifference"/>); null for none.
+    /// </param>
+    public static CompactReport? Write(string modelPath, string dataDir, Func<string> destination, Func<CompactBasis, (int[] RowIds, float[] Predictions)>? graph = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
         var fullOptions = new RecommenderOptions { IntraOpThreads = 1, CompactFactors = false };
@@ -67,7 +75,7 @@ public static class CompactExport
         CompactReport report;
         do
         {
-            report = Serve(modelPath, model.Sha256!, train, factors, validation, test, mean, eigenvectors, rank, validationFull, testFull, destination);
+            report = Serve(modelPath, model.Sha256!, train, factors, validation, test, mean, eigenvectors, rank, validationFull, testFull, destination, graph);
             rank += RankStep;
         }
         while (!report.Written && rank < width);
@@ -77,7 +85,8 @@ public static class CompactExport
 
     private static CompactReport Serve(
         string modelPath, string sha, Rating[] train, ModelFactors factors, Pair[] validation, Pair[] test,
-        float[] mean, float[] eigenvectors, int rank, double validationFull, double testFull, Func<string> destination)
+        float[] mean, float[] eigenvectors, int rank, double validationFull, double testFull, Func<string> destination,
+        Func<CompactBasis, (int[] RowIds, float[] Predictions)>? graph)
     {
         int width = factors.Width;
         var basis = new float[width * rank];
@@ -101,7 +110,13 @@ public static class CompactExport
                 Math.Abs(validationCompact - validationFull) <= Tolerance, width, rank, Tolerance, validationFull, validationCompact, testFull, testCompact);
             if (report.Written)
             {
-                (provisional with { Report = JsonSerializer.Serialize(report) }).Write(destination());
+                CompactBasis written = provisional with { Report = JsonSerializer.Serialize(report) };
+                written.Write(destination());
+                if (graph is not null)
+                {
+                    (int[] rowIds, float[] predictions) = graph(written);
+                    report = report with { GraphMaxAbsDifference = CompareGraph(served, compact, rowIds, predictions) };
+                }
             }
 
             return report;
@@ -114,17 +129,14 @@ public static class CompactExport
 
     /// <summary>
     /// The largest difference between <paramref name="graphPredictions"/> (compact.onnx run on the training rows
-    /// <paramref name="rowIds"/>, every output column) and the library serving <paramref name="modelPath"/> over
-    /// <paramref name="basisPath"/>.
+    /// <paramref name="rowIds"/>, every output column) and <paramref name="served"/>, the library serving
+    /// <paramref name="model"/> over the same basis.
     /// </summary>
-    public static float CompareGraph(string modelPath, string basisPath, string dataDir, int[] rowIds, float[] graphPredictions)
+    private static float CompareGraph(RecommenderModel model, IRecommender served, int[] rowIds, float[] graphPredictions)
     {
-        ArgumentNullException.ThrowIfNull(rowIds);
-        ArgumentNullException.ThrowIfNull(graphPredictions);
-        using RecommenderModel model = RecommenderModel.Open(modelPath, new RecommenderOptions { IntraOpThreads = 1, CompactBasisPath = basisPath });
-        IRecommender served = Recommender.Create(model, ParquetTables.ReadRatings(Path.Combine(dataDir, "train.parquet")));
         System.Collections.ObjectModel.ReadOnlyCollection<int> outputs = model.OutputIds;
         bool userRows = model.Kind == ModelKind.UserBased;
+
         // Rows the library serves: a movie without training ratings has no code (the graph still scores it).
         var pairs = new List<(int UserId, int MovieId)>(rowIds.Length * outputs.Count);
         var actual = new List<float>(rowIds.Length * outputs.Count);

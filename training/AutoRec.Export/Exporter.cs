@@ -90,7 +90,8 @@ public static class Exporter
         using (var writes = new AtomicFiles())
         {
             string staged = writes.Stage(files.Onnx);
-            OnnxModelBuilder.Write(OnnxModelBuilder.Build(Networks.ToWeights(network), spec), staged);
+            AutoencoderWeights weights = Networks.ToWeights(network);
+            OnnxModelBuilder.Write(OnnxModelBuilder.Build(weights, spec), staged);
             float[] actual = RuntimeCheck.Predict(staged, ratings, side);
             difference = RuntimeCheck.MaxAbsDifference(expected, actual);
             if (!(difference <= Tolerance))
@@ -98,36 +99,30 @@ public static class Exporter
                 throw new ExportMismatchException($"ONNX Runtime and TorchSharp differ by {difference:G3} on {rows} rows (at most {tolerance} allowed); model.onnx was not written");
             }
 
-            // An item-based model's compact factors, what the library serves it with; none where no rank saves anything.
+            // A model's compact factors, what the library serves it with (none where no rank saves anything), and the
+            // compact model as a graph of its own for runtimes without this library, checked against the library on
+            // the first rows of the check (the graph is the same arithmetic on every row).
             string compactPath = Path.Combine(modelDir, CompactBasis.FileName);
-            string? stagedCompact = null;
-            compact = CompactExport.Write(staged, dataDir, () => stagedCompact = writes.Stage(compactPath));
             string compactGraphPath = Path.Combine(modelDir, CompactGraphFile);
+            string? stagedCompact = null;
+            int graphRows = Math.Min(rows, CompactGraphRows);
+            compact = CompactExport.Write(staged, dataDir, () => stagedCompact = writes.Stage(compactPath), basis =>
+            {
+                float[] outputBias = [.. weights.Layers[^1].Bias];
+                float[] outputRows = basis.ProjectRows(weights.Layers[^1].Weight, outputBias);
+                string stagedGraph = writes.Stage(compactGraphPath);
+                OnnxModelBuilder.Write(OnnxModelBuilder.Build(CompactNetwork.Of(weights, basis.Mean, basis.Basis, basis.Rank, outputRows, outputBias), spec), stagedGraph);
+                return (data.RowIds[..graphRows], RuntimeCheck.Predict(stagedGraph, ratings[..(graphRows * data.ColumnCount)], side?[..(graphRows * data.Side!.Width)]));
+            });
             if (stagedCompact is null)
             {
                 File.Delete(compactPath); // the basis of an earlier model would not belong to this one
                 File.Delete(compactGraphPath);
             }
-            else
+            else if (!(compact!.GraphMaxAbsDifference <= Tolerance))
             {
-                // The compact model as a graph of its own, for runtimes without this library, checked against it.
-                var basis = CompactBasis.Read(stagedCompact);
-                AutoencoderWeights full = Networks.ToWeights(network);
-                float[] outputBias = [.. full.Layers[^1].Bias];
-                float[] outputRows = basis.ProjectRows(full.Layers[^1].Weight, outputBias);
-                string stagedGraph = writes.Stage(compactGraphPath);
-                OnnxModelBuilder.Write(OnnxModelBuilder.Build(CompactNetwork.Of(full, basis.Mean, basis.Basis, basis.Rank, outputRows, outputBias), spec), stagedGraph);
-                // The first rows of the check suffice: the graph is the same arithmetic on every row.
-                int graphRows = Math.Min(rows, CompactGraphRows);
-                float graphDifference = CompactExport.CompareGraph(
-                    staged, stagedCompact, dataDir, data.RowIds[..graphRows], RuntimeCheck.Predict(stagedGraph, ratings[..(graphRows * data.ColumnCount)], side?[..(graphRows * data.Side!.Width)]));
-                if (!(graphDifference <= Tolerance))
-                {
-                    throw new ExportMismatchException(
-                        $"{CompactGraphFile} and the library's compact factors differ by {graphDifference:G3} on {graphRows} rows (at most {tolerance} allowed); nothing was written");
-                }
-
-                compact = compact! with { GraphMaxAbsDifference = graphDifference };
+                throw new ExportMismatchException(
+                    $"{CompactGraphFile} and the library's compact factors differ by {compact.GraphMaxAbsDifference:G3} on {graphRows} rows (at most {tolerance} allowed); nothing was written");
             }
 
             // An item-based model's fold-in as a graph of its own, for runtimes without this library; none otherwise.
