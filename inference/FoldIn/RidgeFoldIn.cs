@@ -8,16 +8,21 @@ namespace AutoRec.Inference.FoldIn;
 /// <summary>
 /// Folds a new user into an item-based model: the decoder row w and bias b that minimise
 /// Σ_i a_i (w·c_i + b − r_i)² + λ‖w‖² over the movies i they rated (c_i: the movie's code), the problem training solved
-/// for every known user's row (see <see cref="FoldInPrior"/>). Double precision, pooled buffers, no allocation.
+/// for every known user's row (see <see cref="FoldInPrior"/>). Double-precision solve, pooled buffers, no allocation.
 /// </summary>
 /// <remarks>
 /// With fewer ratings than hidden units (the usual case) it solves the dual: w = Σ α_i c_i with
 /// (K + λ·diag(1/a)) α = r − b·1 and Σ α_i = 0 (the bias's own condition), K_ij = c_i·c_j: one n x n Cholesky
 /// factor, two solves (x for r, y for 1), b = Σx / Σy, α = x − b·y. With more ratings than hidden units the primal
-/// (hidden + 1)² normal equations are smaller and are solved instead; both give the same minimiser.
+/// (hidden + 1)² normal equations are smaller and are solved instead; both give the same minimiser. Either matrix is
+/// one register-blocked product (<see cref="Gemm"/>) of the gathered codes with themselves, lower triangle only:
+/// dot products entry by entry were bound by their loads (a 500-rating fold-in spent most of its time there).
 /// </remarks>
 internal static class RidgeFoldIn
 {
+    // Rows of the product per Gemm call: each strip computes only the columns up to its last row (the lower triangle).
+    private const int Strip = 64;
+
     /// <summary>Fits the row into <paramref name="w"/> (<see cref="MovieVectors.Width"/> long) and returns the bias.</summary>
     /// <param name="codes">Every movie's code.</param>
     /// <param name="movies">The rated movies' indices in <paramref name="codes"/> (at least one).</param>
@@ -32,22 +37,38 @@ internal static class RidgeFoldIn
 
     private static float Dual(MovieVectors codes, ReadOnlySpan<int> movies, ReadOnlySpan<float> ratings, ReadOnlySpan<float> weights, double lambda, Span<float> w)
     {
+        // K = C Cᵀ for the rated movies' codes C (n x h): the product of Cᵀ (h x n, gathered, padded) with itself.
+        int h = codes.Width;
         int n = movies.Length;
+        int width = RoundUp(n);
+        float[] gathered = ArrayPool<float>.Shared.Rent((h * width) + (width * width));
         double[] buffer = ArrayPool<double>.Shared.Rent((n * n) + (2 * n));
         try
         {
+            Span<float> transposed = gathered.AsSpan(0, h * width);
+            Span<float> product = gathered.AsSpan(h * width, width * width);
+            transposed.Clear();
+            for (int i = 0; i < n; i++)
+            {
+                ReadOnlySpan<float> code = codes.Row(movies[i]);
+                for (int q = 0; q < h; q++)
+                {
+                    transposed[(q * width) + i] = code[q];
+                }
+            }
+
+            LowerGram(transposed, transposed, h, width, n, product);
             Span<double> system = buffer.AsSpan(0, n * n);
             Span<double> x = buffer.AsSpan(n * n, n);
             Span<double> y = buffer.AsSpan((n * n) + n, n);
             for (int i = 0; i < n; i++)
             {
-                ReadOnlySpan<float> ci = codes.Row(movies[i]);
                 for (int j = 0; j < i; j++)
                 {
-                    system[(i * n) + j] = Simd.Dot(ci, codes.Row(movies[j])); // the factor reads the lower triangle only
+                    system[(i * n) + j] = product[(i * width) + j]; // the factor reads the lower triangle only
                 }
 
-                system[(i * n) + i] = Simd.Dot(ci, ci) + (lambda / WeightOf(weights, i));
+                system[(i * n) + i] = product[(i * width) + i] + (lambda / WeightOf(weights, i));
                 x[i] = ratings[i];
                 y[i] = 1;
             }
@@ -66,89 +87,64 @@ internal static class RidgeFoldIn
         }
         finally
         {
+            ArrayPool<float>.Shared.Return(gathered);
             ArrayPool<double>.Shared.Return(buffer);
         }
     }
 
     private static float Primal(MovieVectors codes, ReadOnlySpan<int> movies, ReadOnlySpan<float> ratings, ReadOnlySpan<float> weights, double lambda, Span<float> w)
     {
-        // Unknowns θ = (w, b): (Xᵀ A X + diag(λ, ..., λ, 0)) θ = Xᵀ A r with X's rows (c_i, 1); lower triangle only.
-        // Xᵀ is gathered once (one row per code value, n long) so that every entry is one contiguous dot product:
-        // adding each rating's outer product to the whole matrix instead streams it through the cache n times.
+        // Unknowns θ = (w, b): (Xᵀ A X + diag(λ, ..., λ, 0)) θ = Xᵀ A r with X's rows (c_i, 1). One product gives both
+        // sides: with Z's rows z_i = (c_i, 1, r_i), Zᵀ A Z holds the system in its first p rows and columns and Xᵀ A r
+        // in row p.
         int h = codes.Width;
         int p = h + 1;
         int n = movies.Length;
+        int width = RoundUp(p + 1);
+        float[] gathered = ArrayPool<float>.Shared.Rent((n * width * (weights.IsEmpty ? 1 : 2)) + (width * width));
         double[] buffer = ArrayPool<double>.Shared.Rent((p * p) + p);
-        float[] columns = ArrayPool<float>.Shared.Rent(h * n * (weights.IsEmpty ? 1 : 2));
-        float[] values = ArrayPool<float>.Shared.Rent(n);
         try
         {
-            Span<double> system = buffer.AsSpan(0, p * p);
-            Span<double> rhs = buffer.AsSpan(p * p, p);
-            Span<float> transposed = columns.AsSpan(0, h * n);
+            Span<float> z = gathered.AsSpan(0, n * width);
             for (int i = 0; i < n; i++)
             {
-                ReadOnlySpan<float> code = codes.Row(movies[i]);
-                for (int q = 0; q < h; q++)
-                {
-                    transposed[(q * n) + i] = code[q];
-                }
+                Span<float> row = z.Slice(i * width, width);
+                codes.Row(movies[i]).CopyTo(row);
+                row[h] = 1;
+                row[h + 1] = ratings[i];
+                row[(h + 2)..].Clear();
             }
 
-            // A Xᵀ: the same rows scaled by each rating's weight (all 1 unless the loss weights movies).
-            Span<float> weighted = transposed;
-            double weightSum = n;
+            Span<float> weighted = z;
             if (!weights.IsEmpty)
             {
-                weighted = columns.AsSpan(h * n, h * n);
-                weightSum = 0;
+                weighted = gathered.AsSpan(n * width, n * width);
                 for (int i = 0; i < n; i++)
                 {
-                    weightSum += weights[i];
-                }
-
-                for (int q = 0; q < h; q++)
-                {
-                    ReadOnlySpan<float> from = transposed.Slice(q * n, n);
-                    Span<float> to = weighted.Slice(q * n, n);
-                    for (int i = 0; i < n; i++)
-                    {
-                        to[i] = from[i] * weights[i];
-                    }
+                    Span<float> to = weighted.Slice(i * width, width);
+                    z.Slice(i * width, width).CopyTo(to);
+                    Simd.Scale(to, weights[i]);
                 }
             }
 
-            Span<float> r = values.AsSpan(0, n);
-            ratings.CopyTo(r);
-            double weightedRatings = 0;
-            for (int i = 0; i < n; i++)
+            Span<float> product = gathered.AsSpan(weights.IsEmpty ? n * width : 2 * n * width, width * width);
+            LowerGram(z, weighted, n, width, p + 1, product);
+            Span<double> system = buffer.AsSpan(0, p * p);
+            Span<double> rhs = buffer.AsSpan(p * p, p);
+            for (int q = 0; q < p; q++)
             {
-                weightedRatings += (double)WeightOf(weights, i) * ratings[i];
+                for (int s = 0; s <= q; s++)
+                {
+                    system[(q * p) + s] = product[(q * width) + s];
+                }
+
+                rhs[q] = product[((h + 1) * width) + q];
             }
 
             for (int q = 0; q < h; q++)
             {
-                ReadOnlySpan<float> scaled = weighted.Slice(q * n, n);
-                Span<double> row = system.Slice(q * p, q + 1);
-                int s = 0;
-                for (; s + 3 <= q; s += 4)
-                {
-                    (row[s], row[s + 1], row[s + 2], row[s + 3]) = Simd.Dot4(
-                        scaled, transposed.Slice(s * n, n), transposed.Slice((s + 1) * n, n), transposed.Slice((s + 2) * n, n), transposed.Slice((s + 3) * n, n));
-                }
-
-                for (; s <= q; s++)
-                {
-                    row[s] = Simd.Dot(scaled, transposed.Slice(s * n, n));
-                }
-
                 system[(q * p) + q] += lambda;
-                system[(h * p) + q] = Sum(scaled);
-                rhs[q] = Simd.Dot(scaled, r);
             }
-
-            system[(h * p) + h] = weightSum;
-            rhs[h] = weightedRatings;
 
             Factor(system, p);
             SymmetricSolver.SolveFactored(system, p, rhs);
@@ -161,11 +157,26 @@ internal static class RidgeFoldIn
         }
         finally
         {
+            ArrayPool<float>.Shared.Return(gathered);
             ArrayPool<double>.Shared.Return(buffer);
-            ArrayPool<float>.Shared.Return(columns);
-            ArrayPool<float>.Shared.Return(values);
         }
     }
+
+    /// <summary>
+    /// product[q, s] = Σ_k rows[k, q] · scaled[k, s] for s ≤ q &lt; <paramref name="used"/> (the lower triangle of
+    /// rowsᵀ·scaled); <paramref name="rows"/> and <paramref name="scaled"/> are <paramref name="count"/> x
+    /// <paramref name="width"/> row-major, as is the product (width x width).
+    /// </summary>
+    private static void LowerGram(ReadOnlySpan<float> rows, ReadOnlySpan<float> scaled, int count, int width, int used, Span<float> product)
+    {
+        for (int start = 0; start < used; start += Strip)
+        {
+            int end = Math.Min(start + Strip, used);
+            Gemm.Multiply(start, end, RoundUp(end), count, rows, 1, width, scaled, width, product, width, accumulate: false);
+        }
+    }
+
+    private static int RoundUp(int length) => (length + Gemm.ColumnStep - 1) / Gemm.ColumnStep * Gemm.ColumnStep;
 
     private static void Factor(Span<double> system, int n)
     {
@@ -177,17 +188,6 @@ internal static class RidgeFoldIn
     }
 
     private static double WeightOf(ReadOnlySpan<float> weights, int i) => weights.IsEmpty ? 1.0 : weights[i];
-
-    private static double Sum(ReadOnlySpan<float> values)
-    {
-        double sum = 0;
-        foreach (float value in values)
-        {
-            sum += value;
-        }
-
-        return sum;
-    }
 
     private static double Sum(ReadOnlySpan<double> values)
     {

@@ -46,6 +46,34 @@ public sealed class FoldInTests : IDisposable
         Assert.Equal(lambda, ((ItemBasedRecommender)recommender).Prior.Lambda, 1e-9);
     }
 
+    [Theory]
+    [InlineData(70, 40, false)] // the dual: 40 ratings, 70 units (three 16-column blocks and a tail)
+    [InlineData(70, 150, false)] // the primal: 72 rows of Zᵀ Z in two strips
+    [InlineData(70, 150, true)]
+    [InlineData(130, 200, true)] // the primal: three strips, a 4 x 64 block and 16-column blocks
+    public void SolveAtRealWidthsIsTheClosedFormRidgeSolution(int width, int given, bool weighted)
+    {
+        var random = new Random(width + given);
+        const int count = 300;
+        float[] values = [.. Enumerable.Range(0, count * width).Select(_ => (float)(random.NextDouble() - 0.5))];
+        var codes = new MovieVectors(values, count, width);
+        int[] movies = [.. Enumerable.Range(0, count).OrderBy(_ => random.Next()).Take(given)];
+        float[] ratings = [.. movies.Select(_ => (float)random.Next(1, 6))];
+        float[] weights = weighted ? [.. movies.Select(_ => (float)(0.2 + random.NextDouble()))] : [];
+        const double lambda = 0.7;
+        var w = new float[width];
+
+        float b = RidgeFoldIn.Solve(codes, movies, ratings, weights, lambda, w);
+
+        (double[] expectedW, double expectedB) = FactorFixture.Ridge(
+            [.. movies.Select(m => codes.Row(m).ToArray().Select(v => (double)v).ToArray())],
+            [.. ratings.Select(r => (double)r)],
+            weighted ? [.. weights.Select(a => (double)a)] : [.. movies.Select(_ => 1.0)],
+            lambda);
+        Assert.Equal(expectedB, b, 1e-3);
+        Assert.All(Enumerable.Range(0, width), q => Assert.Equal(expectedW[q], w[q], 1e-3));
+    }
+
     [Fact]
     public void TopNForRatingsRanksTheFoldedInPredictions()
     {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using AutoRec.Contracts;
 
 namespace AutoRec.Training.Sparse;
 

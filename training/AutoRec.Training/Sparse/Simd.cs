@@ -1,20 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using AutoRec.Contracts;
 
 namespace AutoRec.Training.Sparse;
-
-/// <summary>The vector width the kernels use on this machine.</summary>
-internal enum SimdWidth
-{
-    /// <summary>No usable vector unit: plain loops.</summary>
-    Scalar,
-
-    /// <summary>256-bit vectors (AVX2 and the like).</summary>
-    V256,
-
-    /// <summary>512-bit vectors (AVX-512).</summary>
-    V512,
-}
 
 /// <summary>
 /// Vector kernels on padded rows: every length is a multiple of <see cref="FloatBuffer.Line"/> (16 floats), so
@@ -24,8 +12,7 @@ internal enum SimdWidth
 internal static unsafe class Simd
 {
     /// <summary>The width <see cref="Dot"/>, <see cref="Axpy"/> and <see cref="AxpyPair"/> use.</summary>
-    public static readonly SimdWidth Width =
-        Vector512.IsHardwareAccelerated ? SimdWidth.V512 : Vector256.IsHardwareAccelerated ? SimdWidth.V256 : SimdWidth.Scalar;
+    public static SimdWidth Width => Gemm.Width;
 
     /// <summary>a · b over <paramref name="n"/> floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,31 +1,66 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace AutoRec.Training.Sparse;
+namespace AutoRec.Contracts;
 
 /// <summary>
-/// C = A·B or C += A·B for the hidden layers of deep models (small dense products on a batch's codes). A is read
-/// through strides, so one kernel serves A·B (row-major A) and Aᵀ·B (A stored transposed). B and C are row-major
-/// with padded rows: N is a multiple of 16. Register-blocked: 4 rows of C by 64 columns (512-bit) or 16 columns
-/// (256-bit) held in registers across the whole K loop.
+/// C = A·B or C += A·B for small dense products: the sparse trainer's hidden layers (a batch's codes) and a new
+/// user's fold-in normal equations (the rated movies' codes). A is read through strides, so one kernel serves A·B
+/// (row-major A) and Aᵀ·B (A stored transposed). B and C are row-major with padded rows: N is a multiple of
+/// <see cref="ColumnStep"/>. Register-blocked: 4 rows of C by 64 columns (512-bit) or 16 columns (256-bit) held in
+/// registers across the whole K loop.
 /// </summary>
-internal static unsafe class Gemm
+public static unsafe class Gemm
 {
+    /// <summary>N (the columns of B and C) is a multiple of this.</summary>
+    public const int ColumnStep = 16;
+
+    /// <summary>The vector width this machine runs the kernels at: 512-bit where the hardware accelerates it.</summary>
+    public static readonly SimdWidth Width =
+        Vector512.IsHardwareAccelerated ? SimdWidth.V512 : Vector256.IsHardwareAccelerated ? SimdWidth.V256 : SimdWidth.Scalar;
+
     /// <summary>
     /// Rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) of C[·, N] (+)= A[·, K] B[K, N], where A's element
     /// (m, k) is a[m * <paramref name="am"/> + k * <paramref name="ak"/>].
     /// </summary>
     public static void Multiply(
         int rowStart, int rowEnd, int n, int k, float* a, int am, int ak, float* b, int ldb, float* c, int ldc, bool accumulate) =>
-        Multiply(Simd.Width, rowStart, rowEnd, n, k, a, am, ak, b, ldb, c, ldc, accumulate);
+        Multiply(Width, rowStart, rowEnd, n, k, a, am, ak, b, ldb, c, ldc, accumulate);
+
+    /// <summary>
+    /// As the pointer overload, over spans whose lengths are checked against the strides: for callers that keep to
+    /// safe code (the inference library's fold-in).
+    /// </summary>
+    /// <exception cref="ArgumentException">A span is shorter than the rows, strides and sizes reach.</exception>
+    public static void Multiply(
+        int rowStart, int rowEnd, int n, int k, ReadOnlySpan<float> a, int am, int ak, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
+    {
+        if (rowEnd <= rowStart || n == 0)
+        {
+            return;
+        }
+
+        long lastA = k == 0 ? 0 : ((long)(rowEnd - 1) * am) + ((long)(k - 1) * ak) + 1;
+        long lastB = k == 0 ? 0 : ((long)(k - 1) * ldb) + n;
+        long lastC = ((long)(rowEnd - 1) * ldc) + n;
+        if (rowStart < 0 || k < 0 || am < 0 || ak < 0 || lastA > a.Length || lastB > b.Length || lastC > c.Length || ldb < n || ldc < n)
+        {
+            throw new ArgumentException($"the spans (A {a.Length}, B {b.Length}, C {c.Length}) are shorter than rows {rowStart}..{rowEnd}, N {n}, K {k} and the strides reach");
+        }
+
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            Multiply(Width, rowStart, rowEnd, n, k, pa, am, ak, pb, ldb, pc, ldc, accumulate);
+        }
+    }
 
     /// <summary>As the other overload, with the vector width given (tests run every width).</summary>
     public static void Multiply(
         SimdWidth width, int rowStart, int rowEnd, int n, int k, float* a, int am, int ak, float* b, int ldb, float* c, int ldc, bool accumulate)
     {
-        if (n % FloatBuffer.Line != 0)
+        if (n % ColumnStep != 0)
         {
-            throw new ArgumentException($"N must be a multiple of {FloatBuffer.Line}", nameof(n));
+            throw new ArgumentException($"N must be a multiple of {ColumnStep}", nameof(n));
         }
 
         if (!accumulate)
