@@ -202,26 +202,39 @@ public static class SymmetricSolver
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(factor.Length, n * n, nameof(factor));
         ArgumentOutOfRangeException.ThrowIfLessThan(x.Length, n, nameof(x));
+
+        // L y = b row by row (each a dot product with L's row), then Lᵀ x = y from the last unknown back, each solved
+        // unknown subtracted at once from those above it along L's row (contiguous, where Lᵀ's rows are L's columns).
         for (int i = 0; i < n; i++)
         {
-            double sum = x[i];
-            for (int k = 0; k < i; k++)
-            {
-                sum -= factor[(i * n) + k] * x[k];
-            }
-
-            x[i] = sum / factor[(i * n) + i];
+            x[i] = (x[i] - Dot(factor.Slice(i * n, i), x, i)) / factor[(i * n) + i];
         }
 
         for (int i = n - 1; i >= 0; i--)
         {
-            double sum = x[i];
-            for (int k = i + 1; k < n; k++)
-            {
-                sum -= factor[(k * n) + i] * x[k];
-            }
+            x[i] /= factor[(i * n) + i];
+            MultiplySubtract(factor.Slice(i * n, i), x[i], x[..i]);
+        }
+    }
 
-            x[i] = sum / factor[(i * n) + i];
+    /// <summary>y −= a·x (the spans have the same length).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MultiplySubtract(ReadOnlySpan<double> x, double a, Span<double> y)
+    {
+        int k = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int width = Vector<double>.Count;
+            var scale = new Vector<double>(a);
+            for (; k <= x.Length - width; k += width)
+            {
+                (new Vector<double>(y.Slice(k, width)) - (scale * new Vector<double>(x.Slice(k, width)))).CopyTo(y.Slice(k, width));
+            }
+        }
+
+        for (; k < x.Length; k++)
+        {
+            y[k] -= a * x[k];
         }
     }
 

@@ -169,9 +169,12 @@ internal static class RidgeFoldIn
     /// </summary>
     private static void LowerGram(ReadOnlySpan<float> rows, ReadOnlySpan<float> scaled, int count, int width, int used, Span<float> product)
     {
-        for (int start = 0; start < used; start += Strip)
+        // Rows rounded up to a multiple of four (the padding is zeros, within width): a strip's last rows then go
+        // through the 4-row kernels, not one row at a time (a 322-row primal's last two rows cost a tenth of its time).
+        int rowCount = (used + 3) / 4 * 4;
+        for (int start = 0; start < rowCount; start += Strip)
         {
-            int end = Math.Min(start + Strip, used);
+            int end = Math.Min(start + Strip, rowCount);
             Gemm.Multiply(start, end, RoundUp(end), count, rows, 1, width, scaled, width, product, width, accumulate: false);
         }
     }

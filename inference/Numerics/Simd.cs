@@ -1,14 +1,14 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace AutoRec.Inference.Numerics;
 
 /// <summary>
-/// The few vector kernels the factor paths run (dot products, axpy, clipping): 512-bit where the hardware accelerates
-/// it (<see cref="Vector{T}"/> stays 256-bit on AVX-512 machines unless the process opts in), else <see cref="Vector{T}"/>;
-/// compiled fully optimised on first call: a recommender is built once at start-up, when tiered compilation
+/// The few vector kernels the factor paths run (dot products, axpy, clipping), written with <see cref="Vector{T}"/>
+/// (256-bit on AVX-512 machines: these kernels are bound by memory, and 512-bit versions made ML-1M's 20-rating
+/// top-10 10-30% slower; the compute-bound products, <see cref="AutoRec.Contracts.Gemm"/> and the Cholesky factor, run
+/// 512-bit) and compiled fully optimised on first call: a recommender is built once at start-up, when tiered compilation
 /// runs new code unoptimised for a while. With TensorPrimitives' kernels instead, ML-1M's
 /// <c>Recommender.Create</c> of an item-based model took 1.6-2.0 s cold and 0.3 s with tiered compilation off (busy machine);
 /// with these, 0.17 s cold (Release, quiet machine).
@@ -19,35 +19,13 @@ internal static class Simd
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {
-        y = y[..x.Length];
+        int width = Vector<float>.Count;
         int i = 0;
         float sum = 0;
-        if (Vector512.IsHardwareAccelerated && x.Length >= 2 * Vector512<float>.Count)
-        {
-            // Two running sums: one would wait on each multiply-add before the next.
-            ref float xr = ref MemoryMarshal.GetReference(x);
-            ref float yr = ref MemoryMarshal.GetReference(y);
-            Vector512<float> first = Vector512<float>.Zero;
-            Vector512<float> second = Vector512<float>.Zero;
-            for (; i + (2 * Vector512<float>.Count) <= x.Length; i += 2 * Vector512<float>.Count)
-            {
-                first = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, (nuint)i), Vector512.LoadUnsafe(ref yr, (nuint)i), first);
-                second = Vector512.FusedMultiplyAdd(
-                    Vector512.LoadUnsafe(ref xr, (nuint)(i + Vector512<float>.Count)), Vector512.LoadUnsafe(ref yr, (nuint)(i + Vector512<float>.Count)), second);
-            }
-
-            if (i + Vector512<float>.Count <= x.Length)
-            {
-                first = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, (nuint)i), Vector512.LoadUnsafe(ref yr, (nuint)i), first);
-                i += Vector512<float>.Count;
-            }
-
-            sum = Vector512.Sum(first + second);
-        }
-        else if (x.Length >= 2 * Vector<float>.Count)
+        if (x.Length >= 2 * width)
         {
             ReadOnlySpan<Vector<float>> xs = MemoryMarshal.Cast<float, Vector<float>>(x);
-            ReadOnlySpan<Vector<float>> ys = MemoryMarshal.Cast<float, Vector<float>>(y);
+            ReadOnlySpan<Vector<float>> ys = MemoryMarshal.Cast<float, Vector<float>>(y[..x.Length]);
             Vector<float> first = Vector<float>.Zero;
             Vector<float> second = Vector<float>.Zero;
             int v = 0;
@@ -64,7 +42,7 @@ internal static class Simd
             }
 
             sum = Vector.Sum(first + second);
-            i = v * Vector<float>.Count;
+            i = v * width;
         }
 
         for (; i < x.Length; i++)
@@ -79,54 +57,31 @@ internal static class Simd
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (float, float, float, float) Dot4(ReadOnlySpan<float> x, ReadOnlySpan<float> y0, ReadOnlySpan<float> y1, ReadOnlySpan<float> y2, ReadOnlySpan<float> y3)
     {
-        int length = x.Length;
-        y0 = y0[..length];
-        y1 = y1[..length];
-        y2 = y2[..length];
-        y3 = y3[..length];
-        int i = 0;
-        float d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-        if (Vector512.IsHardwareAccelerated)
+        int width = Vector<float>.Count;
+        int vectors = x.Length / width;
+        ReadOnlySpan<Vector<float>> xs = MemoryMarshal.Cast<float, Vector<float>>(x);
+        ReadOnlySpan<Vector<float>> v0 = MemoryMarshal.Cast<float, Vector<float>>(y0[..x.Length]);
+        ReadOnlySpan<Vector<float>> v1 = MemoryMarshal.Cast<float, Vector<float>>(y1[..x.Length]);
+        ReadOnlySpan<Vector<float>> v2 = MemoryMarshal.Cast<float, Vector<float>>(y2[..x.Length]);
+        ReadOnlySpan<Vector<float>> v3 = MemoryMarshal.Cast<float, Vector<float>>(y3[..x.Length]);
+        Vector<float> s0 = Vector<float>.Zero;
+        Vector<float> s1 = Vector<float>.Zero;
+        Vector<float> s2 = Vector<float>.Zero;
+        Vector<float> s3 = Vector<float>.Zero;
+        for (int v = 0; v < vectors; v++)
         {
-            ref float xr = ref MemoryMarshal.GetReference(x);
-            ref float r0 = ref MemoryMarshal.GetReference(y0);
-            ref float r1 = ref MemoryMarshal.GetReference(y1);
-            ref float r2 = ref MemoryMarshal.GetReference(y2);
-            ref float r3 = ref MemoryMarshal.GetReference(y3);
-            Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
-            for (; i + Vector512<float>.Count <= length; i += Vector512<float>.Count)
-            {
-                Vector512<float> xv = Vector512.LoadUnsafe(ref xr, (nuint)i);
-                s0 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref r0, (nuint)i), s0);
-                s1 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref r1, (nuint)i), s1);
-                s2 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref r2, (nuint)i), s2);
-                s3 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref r3, (nuint)i), s3);
-            }
-
-            (d0, d1, d2, d3) = (Vector512.Sum(s0), Vector512.Sum(s1), Vector512.Sum(s2), Vector512.Sum(s3));
-        }
-        else
-        {
-            ReadOnlySpan<Vector<float>> xs = MemoryMarshal.Cast<float, Vector<float>>(x);
-            ReadOnlySpan<Vector<float>> v0 = MemoryMarshal.Cast<float, Vector<float>>(y0);
-            ReadOnlySpan<Vector<float>> v1 = MemoryMarshal.Cast<float, Vector<float>>(y1);
-            ReadOnlySpan<Vector<float>> v2 = MemoryMarshal.Cast<float, Vector<float>>(y2);
-            ReadOnlySpan<Vector<float>> v3 = MemoryMarshal.Cast<float, Vector<float>>(y3);
-            Vector<float> s0 = Vector<float>.Zero, s1 = Vector<float>.Zero, s2 = Vector<float>.Zero, s3 = Vector<float>.Zero;
-            for (int v = 0; v < xs.Length; v++)
-            {
-                Vector<float> xv = xs[v];
-                s0 = Vector.FusedMultiplyAdd(xv, v0[v], s0);
-                s1 = Vector.FusedMultiplyAdd(xv, v1[v], s1);
-                s2 = Vector.FusedMultiplyAdd(xv, v2[v], s2);
-                s3 = Vector.FusedMultiplyAdd(xv, v3[v], s3);
-            }
-
-            (d0, d1, d2, d3) = (Vector.Sum(s0), Vector.Sum(s1), Vector.Sum(s2), Vector.Sum(s3));
-            i = xs.Length * Vector<float>.Count;
+            Vector<float> xv = xs[v];
+            s0 = Vector.FusedMultiplyAdd(xv, v0[v], s0);
+            s1 = Vector.FusedMultiplyAdd(xv, v1[v], s1);
+            s2 = Vector.FusedMultiplyAdd(xv, v2[v], s2);
+            s3 = Vector.FusedMultiplyAdd(xv, v3[v], s3);
         }
 
-        for (; i < length; i++)
+        float d0 = Vector.Sum(s0);
+        float d1 = Vector.Sum(s1);
+        float d2 = Vector.Sum(s2);
+        float d3 = Vector.Sum(s3);
+        for (int i = vectors * width; i < x.Length; i++)
         {
             d0 += x[i] * y0[i];
             d1 += x[i] * y1[i];
@@ -141,22 +96,11 @@ internal static class Simd
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyAdd(ReadOnlySpan<float> x, float a, Span<float> y)
     {
-        y = y[..x.Length];
         int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            ref float xr = ref MemoryMarshal.GetReference(x);
-            ref float yr = ref MemoryMarshal.GetReference(y);
-            var scale = Vector512.Create(a);
-            for (; i + Vector512<float>.Count <= x.Length; i += Vector512<float>.Count)
-            {
-                Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, (nuint)i), scale, Vector512.LoadUnsafe(ref yr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
-            }
-        }
-        else if (x.Length >= Vector<float>.Count)
+        if (x.Length >= Vector<float>.Count)
         {
             ReadOnlySpan<Vector<float>> xs = MemoryMarshal.Cast<float, Vector<float>>(x);
-            Span<Vector<float>> ys = MemoryMarshal.Cast<float, Vector<float>>(y);
+            Span<Vector<float>> ys = MemoryMarshal.Cast<float, Vector<float>>(y[..x.Length]);
             var scale = new Vector<float>(a);
             for (int v = 0; v < xs.Length; v++)
             {
