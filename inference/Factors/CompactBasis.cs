@@ -140,17 +140,26 @@ public sealed record CompactBasis(string ModelSha256, int Width, int Rank, float
     /// <summary><paramref name="destination"/> = Σ_k (x_k − offset_k) B_k: B's rows scaled by the (offset) input's values; no offset when empty.</summary>
     private void Accumulate(ReadOnlySpan<float> x, ReadOnlySpan<float> offset, Span<float> destination)
     {
+        // Four rows of B per pass over the destination: row by row, the destination's loads and stores cost more
+        // than B's (a user-based new user's 2,500-value code, projected on 112: 8% of the service's time).
         destination.Clear();
         ReadOnlySpan<float> basis = Basis;
-        for (int k = 0; k < Width; k++)
+        int k = 0;
+        for (; k + 3 < Width; k += 4)
         {
-            float value = offset.IsEmpty ? x[k] : x[k] - offset[k];
-            if (value != 0)
-            {
-                Simd.MultiplyAdd(basis.Slice(k * Rank, Rank), value, destination);
-            }
+            Simd.MultiplyAdd4(
+                basis.Slice(k * Rank, 4 * Rank), Rank,
+                ValueAt(x, offset, k), ValueAt(x, offset, k + 1), ValueAt(x, offset, k + 2), ValueAt(x, offset, k + 3),
+                destination);
+        }
+
+        for (; k < Width; k++)
+        {
+            Simd.MultiplyAdd(basis.Slice(k * Rank, Rank), ValueAt(x, offset, k), destination);
         }
     }
+
+    private static float ValueAt(ReadOnlySpan<float> x, ReadOnlySpan<float> offset, int k) => offset.IsEmpty ? x[k] : x[k] - offset[k];
 
     private void Check(string source)
     {

@@ -116,6 +116,38 @@ internal static class Simd
         }
     }
 
+    /// <summary>y += a0·x0 + a1·x1 + a2·x2 + a3·x3 for the four consecutive rows x0..x3 of <paramref name="rows"/> (each <paramref name="width"/> = y's length), y loaded and stored once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MultiplyAdd4(ReadOnlySpan<float> rows, int width, float a0, float a1, float a2, float a3, Span<float> y)
+    {
+        ReadOnlySpan<float> x0 = rows[..width], x1 = rows.Slice(width, width), x2 = rows.Slice(2 * width, width), x3 = rows.Slice(3 * width, width);
+        y = y[..width];
+        int i = 0;
+        if (width >= Vector<float>.Count)
+        {
+            ReadOnlySpan<Vector<float>> v0 = MemoryMarshal.Cast<float, Vector<float>>(x0);
+            ReadOnlySpan<Vector<float>> v1 = MemoryMarshal.Cast<float, Vector<float>>(x1);
+            ReadOnlySpan<Vector<float>> v2 = MemoryMarshal.Cast<float, Vector<float>>(x2);
+            ReadOnlySpan<Vector<float>> v3 = MemoryMarshal.Cast<float, Vector<float>>(x3);
+            Span<Vector<float>> ys = MemoryMarshal.Cast<float, Vector<float>>(y);
+            Vector<float> s0 = new(a0), s1 = new(a1), s2 = new(a2), s3 = new(a3);
+            for (int v = 0; v < ys.Length; v++)
+            {
+                Vector<float> sum = Vector.FusedMultiplyAdd(v0[v], s0, ys[v]);
+                sum = Vector.FusedMultiplyAdd(v1[v], s1, sum);
+                sum = Vector.FusedMultiplyAdd(v2[v], s2, sum);
+                ys[v] = Vector.FusedMultiplyAdd(v3[v], s3, sum);
+            }
+
+            i = ys.Length * Vector<float>.Count;
+        }
+
+        for (; i < width; i++)
+        {
+            y[i] += (a0 * x0[i]) + (a1 * x1[i]) + (a2 * x2[i]) + (a3 * x3[i]);
+        }
+    }
+
     /// <summary>x *= a.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scale(Span<float> x, float a)
