@@ -18,7 +18,8 @@ internal sealed class UserBasedRecommender : IRecommender, IScoresEveryMovie
     private const int PairChunk = 512;
 
     private readonly RecommenderModel _model;
-    private readonly Dictionary<int, Dictionary<int, float>> _ratingsByUser;
+    private readonly Dictionary<int, Dictionary<int, float>>? _ratingsByUser; // null when served as factors
+    private readonly RatedMovies? _rated; // served as factors: each known user's rated movies (indices in _movies)
     private readonly IReadOnlyDictionary<int, float[]>? _sideFeatures;
     private readonly MovieCatalog? _catalog;
     private readonly MovieIndex _movies;
@@ -32,7 +33,6 @@ internal sealed class UserBasedRecommender : IRecommender, IScoresEveryMovie
         int[] userIds, UserFactors? factors)
     {
         _model = model;
-        _ratingsByUser = ratingsByUser;
         _sideFeatures = sideFeatures;
         _catalog = catalog;
         _movies = new MovieIndex(model.OutputIds, "");
@@ -43,6 +43,28 @@ internal sealed class UserBasedRecommender : IRecommender, IScoresEveryMovie
         {
             _userNumbers[userIds[u]] = u;
         }
+
+        if (factors is null)
+        {
+            _ratingsByUser = ratingsByUser;
+            return;
+        }
+
+        // Served as factors, the ratings themselves are never read again: only which movies each user rated (what
+        // their recommendations leave out), 4 bytes a rating where the dictionaries held about 20 (ML-1M: 17 MB).
+        var pairs = new List<(int User, int Movie)>(ratingsByUser.Sum(user => user.Value.Count));
+        foreach ((int userId, Dictionary<int, float> ratings) in ratingsByUser)
+        {
+            foreach (int movieId in ratings.Keys)
+            {
+                if (_movies.TryGet(movieId, out int index))
+                {
+                    pairs.Add((_userNumbers[userId], index));
+                }
+            }
+        }
+
+        _rated = RatedMovies.Build(userIds.Length, pairs);
     }
 
     /// <summary>The factors served from, or null when every call runs the graph (a filled input, side features).</summary>
@@ -100,7 +122,7 @@ internal sealed class UserBasedRecommender : IRecommender, IScoresEveryMovie
     }
 
     /// <inheritdoc />
-    public bool ContainsUser(int userId) => _ratingsByUser.ContainsKey(userId);
+    public bool ContainsUser(int userId) => _userNumbers.ContainsKey(userId);
 
     /// <inheritdoc />
     public bool ContainsMovie(int movieId) => _model.TryGetOutputIndex(movieId, out _);
@@ -121,7 +143,7 @@ internal sealed class UserBasedRecommender : IRecommender, IScoresEveryMovie
         for (int i = 0; i < pairs.Count; i++)
         {
             (int userId, int movieId) = pairs[i];
-            _ = RatingsOf(userId);
+            ThrowIfUnknown(userId);
             columns[i] = _model.Columns.OutputOf(movieId, nameof(pairs));
             if (!pairsOfUser.TryGetValue(userId, out List<int>? indices))
             {
@@ -147,7 +169,7 @@ internal sealed class UserBasedRecommender : IRecommender, IScoresEveryMovie
         foreach (KeyValuePair<int, List<int>>[] chunk in pairsOfUser.Chunk(PairChunk))
         {
             float[][] rows = _model.PredictBatch(
-                [.. chunk.Select(user => (IReadOnlyDictionary<int, float>)_ratingsByUser[user.Key])],
+                [.. chunk.Select(user => (IReadOnlyDictionary<int, float>)RatingsOf(user.Key))],
                 _sideFeatures is null ? null : [.. chunk.Select(user => _sideFeatures[user.Key])]);
             for (int u = 0; u < chunk.Length; u++)
             {
@@ -210,7 +232,7 @@ internal sealed class UserBasedRecommender : IRecommender, IScoresEveryMovie
     public IReadOnlyList<Recommendation> Recommend(int userId, RecommendationQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return Top(RatingsOf(userId), query, SideOf(userId), _factors is null ? -1 : NumberOf(userId));
+        return _factors is null ? Top(RatingsOf(userId), query, SideOf(userId), -1) : Top(null, query, default, NumberOf(userId));
     }
 
     /// <inheritdoc />
@@ -229,8 +251,8 @@ internal sealed class UserBasedRecommender : IRecommender, IScoresEveryMovie
         return Vectors().MostSimilar(_movies, movieId, query, _catalog);
     }
 
-    /// <summary>The top of <paramref name="ratings"/>' user: known user number <paramref name="knownUser"/> from their code when served as factors, else through <see cref="ScoreInto"/>.</summary>
-    private Recommendation[] Top(IReadOnlyDictionary<int, float> ratings, RecommendationQuery query, ReadOnlySpan<float> side, int knownUser)
+    /// <summary>The top of <paramref name="ratings"/>' user through <see cref="ScoreInto"/>, or of known user number <paramref name="knownUser"/> from their code when served as factors (ratings null).</summary>
+    private Recommendation[] Top(IReadOnlyDictionary<int, float>? ratings, RecommendationQuery query, ReadOnlySpan<float> side, int knownUser)
     {
         // Pooled buffers: the top-N path allocates only its result.
         int width = _movies.Count;
@@ -238,22 +260,25 @@ internal sealed class UserBasedRecommender : IRecommender, IScoresEveryMovie
         try
         {
             Span<float> scores = buffer.AsSpan(0, width);
-            if (knownUser >= 0 && _factors is not null)
+            using var mask = new MovieMask(width);
+            if (ratings is null)
             {
-                _factors.ScoreKnown(knownUser, scores);
+                _factors!.ScoreKnown(knownUser, scores);
+                foreach (int index in _rated!.Of(knownUser))
+                {
+                    mask.Set(index);
+                }
             }
             else
             {
                 ScoreInto(ratings, scores, side);
-            }
-
-            using var mask = new MovieMask(width);
-            foreach ((int movieId, float value) in ratings)
-            {
-                // Checked by PredictInto: every id is a movie of the model.
-                if (value != RecommenderModel.UnknownRating && _movies.TryGet(movieId, out int index))
+                foreach ((int movieId, float value) in ratings)
                 {
-                    mask.Set(index);
+                    // Checked by PredictInto: every id is a movie of the model.
+                    if (value != RecommenderModel.UnknownRating && _movies.TryGet(movieId, out int index))
+                    {
+                        mask.Set(index);
+                    }
                 }
             }
 
@@ -309,15 +334,25 @@ internal sealed class UserBasedRecommender : IRecommender, IScoresEveryMovie
     private int NumberOf(int userId)
     {
         _model.ThrowIfDisposed(); // served as factors or not, the recommender lives no longer than its model
-        _ = RatingsOf(userId); // the error for an unknown user
+        ThrowIfUnknown(userId);
         return _userNumbers[userId];
     }
 
-    private Dictionary<int, float> RatingsOf(int userId) =>
-        _ratingsByUser.TryGetValue(userId, out Dictionary<int, float>? ratings)
-            ? ratings
-            : throw new ArgumentException(
+    /// <summary>A known user's training ratings (only kept when every call runs the graph).</summary>
+    private Dictionary<int, float> RatingsOf(int userId)
+    {
+        ThrowIfUnknown(userId);
+        return _ratingsByUser![userId];
+    }
+
+    private void ThrowIfUnknown(int userId)
+    {
+        if (!_userNumbers.ContainsKey(userId))
+        {
+            throw new ArgumentException(
                 $"user {userId} has no training ratings: recommend for a new user by their ratings with Recommend(ratings, count)", nameof(userId));
+        }
+    }
 
     private float[]? SideOf(int userId) => _sideFeatures?[userId];
 }
