@@ -238,43 +238,20 @@ public static class SymmetricSolver
         }
     }
 
-    // 512-bit where the hardware accelerates it: Vector<T> stays 256-bit on AVX-512 machines unless the process opts in.
+    // One row against a panel's four pivot rows: the rows the 4 x 4 kernel leaves (fewer than four at the bottom),
+    // and every row where 512-bit vectors are not accelerated.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double, double, double, double) Dot4(ReadOnlySpan<double> x, ReadOnlySpan<double> y0, ReadOnlySpan<double> y1, ReadOnlySpan<double> y2, ReadOnlySpan<double> y3)
     {
         int length = x.Length;
-        y0 = y0[..length];
-        y1 = y1[..length];
-        y2 = y2[..length];
-        y3 = y3[..length];
+        int width = Vector<double>.Count;
         int k = 0;
-        double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-        if (Vector512.IsHardwareAccelerated)
+        var s0 = Vector<double>.Zero;
+        var s1 = Vector<double>.Zero;
+        var s2 = Vector<double>.Zero;
+        var s3 = Vector<double>.Zero;
+        if (Vector.IsHardwareAccelerated)
         {
-            ref double xr = ref MemoryMarshal.GetReference(x);
-            ref double r0 = ref MemoryMarshal.GetReference(y0);
-            ref double r1 = ref MemoryMarshal.GetReference(y1);
-            ref double r2 = ref MemoryMarshal.GetReference(y2);
-            ref double r3 = ref MemoryMarshal.GetReference(y3);
-            Vector512<double> s0 = Vector512<double>.Zero, s1 = Vector512<double>.Zero, s2 = Vector512<double>.Zero, s3 = Vector512<double>.Zero;
-            for (; k + Vector512<double>.Count <= length; k += Vector512<double>.Count)
-            {
-                Vector512<double> xv = Vector512.LoadUnsafe(ref xr, (nuint)k);
-                s0 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref r0, (nuint)k), s0);
-                s1 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref r1, (nuint)k), s1);
-                s2 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref r2, (nuint)k), s2);
-                s3 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref r3, (nuint)k), s3);
-            }
-
-            (d0, d1, d2, d3) = (Vector512.Sum(s0), Vector512.Sum(s1), Vector512.Sum(s2), Vector512.Sum(s3));
-        }
-        else if (Vector.IsHardwareAccelerated)
-        {
-            int width = Vector<double>.Count;
-            var s0 = Vector<double>.Zero;
-            var s1 = Vector<double>.Zero;
-            var s2 = Vector<double>.Zero;
-            var s3 = Vector<double>.Zero;
             for (; k <= length - width; k += width)
             {
                 var xv = new Vector<double>(x.Slice(k, width));
@@ -283,10 +260,12 @@ public static class SymmetricSolver
                 s2 += xv * new Vector<double>(y2.Slice(k, width));
                 s3 += xv * new Vector<double>(y3.Slice(k, width));
             }
-
-            (d0, d1, d2, d3) = (Vector.Sum(s0), Vector.Sum(s1), Vector.Sum(s2), Vector.Sum(s3));
         }
 
+        double d0 = Vector.Sum(s0);
+        double d1 = Vector.Sum(s1);
+        double d2 = Vector.Sum(s2);
+        double d3 = Vector.Sum(s3);
         for (; k < length; k++)
         {
             d0 += x[k] * y0[k];

@@ -51,7 +51,7 @@ internal sealed class UserBasedRecommender : IRecommender, IScoresEveryMovie
         }
 
         // Served as factors, the ratings themselves are never read again: only which movies each user rated (what
-        // their recommendations leave out), 4 bytes a rating where the dictionaries held about 20 (ML-1M: 17 MB).
+        // their recommendations leave out), 4 bytes a rating (ML-1M's user member: 65.2 -> 44.0 MiB held).
         var pairs = new List<(int User, int Movie)>(ratingsByUser.Sum(user => user.Value.Count));
         foreach ((int userId, Dictionary<int, float> ratings) in ratingsByUser)
         {
